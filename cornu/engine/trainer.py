@@ -1,0 +1,351 @@
+"""The Keras 2 training API of every model: ``compile``, ``fit``, ``evaluate``, ``predict``.
+
+The step is lean on purpose: the data is converted to tensors once per call, batches are
+slices, the optimizer updates all weights with fused torch ops, and metrics stay tensors
+(summed per epoch) until something prints them.
+
+Example:
+    >>> model.compile('rmsprop', 'categorical_crossentropy', metrics=['accuracy'])  # doctest: +SKIP
+    >>> history = model.fit(x, y, batch_size=128, epochs=5)  # doctest: +SKIP
+"""
+import numpy as np
+import torch
+
+from cornu import optimizers as optimizers_module
+from cornu.callbacks import CallbackList, History, ProgbarLogger
+from cornu.engine import data_adapter as data
+from cornu.engine.compile_utils import CompiledObjective
+from cornu.engine.step import BatchStream, TrainStep, evaluate_batches, predict_batches
+from cornu.utils.progbar import Progbar
+
+_COMPILE_EXTRAS = {"run_eagerly", "jit_compile", "steps_per_execution", "target_tensors"}
+_FIT_EXTRAS = {"max_queue_size", "workers", "use_multiprocessing"}
+
+
+class Trainer:
+    """Mixin giving a model the Keras 2 training and inference methods."""
+
+    def __init__(self):
+        self.optimizer = None
+        self.loss = None
+        self.loss_weights = None
+        self.metrics = None
+        self.history = None
+        self.stop_training = False
+        self._compile_args = None
+        self._objective = None
+        self._train_step = None
+
+    # ----------------------------------------------------------------- compile
+    def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
+                sample_weight_mode=None, weighted_metrics=None, target_tensors=None, **kwargs):
+        """Configures the model for training.
+
+        Args:
+            optimizer: an optimizer name (``'rmsprop'``) or instance (``SGD(lr=0.01)``).
+            loss: a loss name or function, or a list/dict with one per output.
+            metrics: a list of metric names or functions (``['accuracy']``), or a dict per
+                output.
+            loss_weights: scalar weights of each output's loss (list or dict).
+            sample_weight_mode: None, or ``'temporal'`` for per-timestep weights.
+            weighted_metrics: metrics computed with sample weights.
+            target_tensors: not supported (Keras 2 TensorFlow feature); must be None.
+        """
+        unknown = set(kwargs) - _COMPILE_EXTRAS
+        if unknown:
+            raise TypeError(f"Invalid keyword argument(s) in `compile`: {sorted(unknown)}")
+        if target_tensors is not None:
+            raise ValueError("target_tensors binds TensorFlow tensors in Keras 2; cornu feeds "
+                             "targets through fit(x, y). Remove target_tensors.")
+        self.optimizer = optimizers_module.get(optimizer)
+        self.loss, self.loss_weights, self.metrics = loss, loss_weights, metrics or []
+        self.sample_weight_mode = sample_weight_mode
+        self._compile_args = (loss, metrics, loss_weights, weighted_metrics)
+        self._objective = None
+        self._invalidate_compiled_step()
+        if self.built:
+            self._ensure_objective()
+
+    def _invalidate_compiled_step(self):
+        self._train_step = None
+
+    def _ensure_objective(self):
+        if self._compile_args is None:
+            raise RuntimeError("You must compile your model before training/testing. Use "
+                               "`model.compile(optimizer, loss)`.")
+        if self._objective is None:
+            loss, metrics, loss_weights, weighted = self._compile_args
+            self._objective = CompiledObjective(loss, metrics, loss_weights, weighted,
+                                                self.output_names,
+                                                [t.shape for t in self.outputs])
+        return self._objective
+
+    @property
+    def metrics_names(self):
+        """Names of what ``evaluate`` returns: ``['loss', 'acc']`` ..."""
+        return list(self._ensure_objective().names) if self._compile_args else []
+
+    # ----------------------------------------------------------------- data
+    def _build_from_data(self, x):
+        if not self.built and hasattr(self, "build"):
+            array = data.to_array(x[0] if isinstance(x, (list, tuple)) and x and
+                                  data._is_array_like(x[0]) else x)
+            if array.ndim == 1:
+                array = array.reshape(-1, 1)
+            self.build((None,) + array.shape[1:])
+
+    def _inputs(self, x):
+        self._build_from_data(x)
+        dtypes = [t.dtype for t in self.inputs]
+        return data.standardize(x, [t._keras_history[0].name for t in self.inputs],
+                                [t.shape for t in self.inputs], "input", dtypes)
+
+    def _standardize(self, x, y, sample_weight=None, class_weight=None):
+        xs = self._inputs(x)
+        objective = self._ensure_objective()
+        ys = data.standardize(y, self.output_names,
+                              data.target_shapes(objective.loss_fns, self.output_shape_list()),
+                              "target", hint=data.categorical_hint(objective.loss_fns))
+        sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names)
+        data.check_lengths(xs, ys, sws)
+        return xs, ys, sws
+
+    def output_shape_list(self):
+        """The output shapes as a list, one per output."""
+        return [t.shape for t in self.outputs]
+
+    def _step(self):
+        if self._train_step is None:
+            self._train_step = TrainStep(self, self._ensure_objective(), self.optimizer)
+        return self._train_step
+
+    # ----------------------------------------------------------------- fit
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_freq=1, **kwargs):
+        """Trains the model for a number of epochs and returns a ``History``.
+
+        Args:
+            x: input data: an array, a list of arrays, or a dict by input name.
+            y: target data, likewise.
+            batch_size: samples per gradient update (default 32).
+            epochs: index of the last epoch to train (counting from ``initial_epoch``).
+            verbose: 0 silent, 1 progress bar, 2 one line per epoch.
+            callbacks: a list of ``Callback`` instances.
+            validation_split: fraction of the data (taken from the end) to validate on.
+            validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)``.
+            shuffle: shuffle the samples each epoch (True), by batch chunks (``'batch'``), or not.
+            class_weight: dict class index -> weight, scaling the loss per sample.
+            sample_weight: per-sample (or per-timestep) loss weights.
+            initial_epoch: the epoch to start counting from (to resume training).
+            steps_per_epoch: batches per epoch (default: one pass over the data).
+            validation_steps: batches of validation per epoch (default: all).
+            validation_freq: validate every N epochs, or at the listed epochs (1-based).
+        """
+        unknown = set(kwargs) - _FIT_EXTRAS
+        if unknown:
+            raise TypeError(f"Unrecognized keyword arguments: {sorted(unknown)}")
+        batch_size = 32 if batch_size is None else int(batch_size)
+        xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
+        val = None
+        if validation_data is not None:
+            val = self._validation_arrays(validation_data)
+        elif validation_split and validation_split > 0:
+            (xs, ys, sws), val = self._split(xs, ys, sws, validation_split)
+
+        stream = BatchStream(xs + ys + [w for w in sws], batch_size, shuffle, steps_per_epoch)
+        n_out = len(ys)
+        objective = self._ensure_objective()
+        out_labels = list(objective.names)
+        callback_metrics = out_labels + (["val_" + n for n in out_labels] if val else [])
+        self.history = History(key_aliases=objective.aliases)
+        callback_list = [ProgbarLogger("steps" if steps_per_epoch else "samples")] if verbose \
+            else []
+        callback_list = CallbackList(callback_list + list(callbacks or []) + [self.history])
+        callback_list.set_model(self)
+        callback_list.set_params({
+            "batch_size": batch_size, "epochs": epochs, "steps": steps_per_epoch,
+            "samples": stream.num_samples, "verbose": verbose, "do_validation": bool(val),
+            "metrics": callback_metrics})
+        for cb in callback_list:
+            cb.validation_data = val[0] + val[1] if val else None
+        if val and verbose and steps_per_epoch is None:
+            print(f"Train on {stream.num_samples} samples, validate on {len(val[0][0])} samples")
+
+        step = self._step()
+        batch_logs_needed = callback_list.needs_batch_logs
+        self.stop_training = False
+        callback_list.on_train_begin()
+        for epoch in range(initial_epoch, epochs):
+            callback_list.on_epoch_begin(epoch)
+            self.train(True)
+            totals, seen = None, 0
+            for batch_index, batch in enumerate(stream.epoch()):
+                size = len(batch[0])
+                if batch_logs_needed:
+                    callback_list.on_batch_begin(batch_index, {"batch": batch_index,
+                                                               "size": size})
+                xb, yb, wb = batch[:len(xs)], batch[len(xs):len(xs) + n_out], \
+                    batch[len(xs) + n_out:]
+                values = step.train(xb, yb, wb)
+                totals = values * size if totals is None else totals.add_(values, alpha=size)
+                seen += size
+                if batch_logs_needed:
+                    logs = {"batch": batch_index, "size": size}
+                    logs.update(zip(out_labels, values.tolist()))
+                    callback_list.on_batch_end(batch_index, logs)
+                if self.stop_training:
+                    break
+            self.train(False)
+            epoch_logs = dict(zip(out_labels, (totals / max(seen, 1)).tolist())) \
+                if totals is not None else {}
+            if val and self._should_validate(epoch, validation_freq):
+                val_values = self._test_arrays(*val, batch_size, validation_steps)
+                epoch_logs.update(("val_" + k, v) for k, v in zip(out_labels, val_values))
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
+        callback_list.on_train_end()
+        return self.history
+
+    @staticmethod
+    def _should_validate(epoch, validation_freq):
+        if isinstance(validation_freq, int):
+            return (epoch + 1) % validation_freq == 0
+        return (epoch + 1) in validation_freq
+
+    def _split(self, xs, ys, sws, validation_split):
+        arrays = xs + ys + sws
+        train, val = data.split_validation(arrays, validation_split)
+        nx, ny = len(xs), len(ys)
+        return ((train[:nx], train[nx:nx + ny], train[nx + ny:]),
+                (val[:nx], val[nx:nx + ny], val[nx + ny:]))
+
+    def _validation_arrays(self, validation_data):
+        if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+            raise ValueError("When passing validation_data, it must contain 2 (x_val, y_val) or "
+                             "3 (x_val, y_val, val_sample_weights) items, however it contains "
+                             f"{len(validation_data) if isinstance(validation_data, (list, tuple)) else 'not a tuple'}"
+                             " items.")
+        weights = validation_data[2] if len(validation_data) == 3 else None
+        return self._standardize(validation_data[0], validation_data[1], weights)
+
+    # ----------------------------------------------------------------- evaluate / predict
+    def _test_arrays(self, xs, ys, sws, batch_size, steps=None, progbar=None):
+        stream = BatchStream(xs + ys + sws, batch_size, False, steps)
+        values = evaluate_batches(self, self._ensure_objective(), stream, len(xs), len(ys),
+                                  progbar)
+        return values
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None, callbacks=None):
+        """Returns the loss (and metrics) on some data: a scalar, or a list per
+        ``metrics_names``.
+
+        Args:
+            x: input data.
+            y: target data.
+            batch_size: samples per batch (default 32).
+            verbose: 0 silent, 1 progress bar.
+            sample_weight: per-sample weights of the loss.
+            steps: number of batches to evaluate (default: all).
+            callbacks: accepted for Keras 2.3 compatibility; test hooks are called.
+        """
+        batch_size = 32 if batch_size is None else int(batch_size)
+        xs, ys, sws = self._standardize(x, y, sample_weight)
+        progbar = Progbar(target=len(xs[0]) if steps is None else steps) if verbose == 1 \
+            else None
+        callback_list = CallbackList(list(callbacks or []))
+        callback_list.set_model(self)
+        callback_list.on_test_begin()
+        values = self._test_arrays(xs, ys, sws, batch_size, steps, progbar)
+        callback_list.on_test_end()
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
+        """Returns the model's outputs for some inputs, as NumPy arrays.
+
+        Args:
+            x: input data: an array, a list of arrays, or a dict by input name.
+            batch_size: samples per batch (default 32).
+            verbose: 0 silent, 1 progress bar.
+            steps: number of batches (default: all).
+            callbacks: accepted for Keras 2.3 compatibility.
+        """
+        batch_size = 32 if batch_size is None else int(batch_size)
+        xs = self._inputs(x)
+        progbar = Progbar(target=len(xs[0])) if verbose == 1 else None
+        outputs = predict_batches(self, xs, batch_size, steps, progbar)
+        return outputs[0] if len(outputs) == 1 else outputs
+
+    def predict_classes(self, x, batch_size=32, verbose=0):
+        """Class indices: argmax of the outputs, or ``output > 0.5`` for one sigmoid unit.
+
+        Args:
+            x: input data.
+            batch_size: samples per batch.
+            verbose: 0 silent, 1 progress bar.
+        """
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.shape[-1] > 1:
+            return proba.argmax(axis=-1)
+        return (proba > 0.5).astype("int32")
+
+    def predict_proba(self, x, batch_size=32, verbose=0):
+        """The outputs as probabilities (the same as ``predict``; warns when out of [0, 1]).
+
+        Args:
+            x: input data.
+            batch_size: samples per batch.
+            verbose: 0 silent, 1 progress bar.
+        """
+        proba = self.predict(x, batch_size=batch_size, verbose=verbose)
+        if proba.min() < 0.0 or proba.max() > 1.0:
+            print("Network returning invalid probability values. The last layer might not "
+                  "normalize predictions into probabilities (like softmax or sigmoid would).")
+        return proba
+
+    # ----------------------------------------------------------------- single batches
+    def train_on_batch(self, x, y, sample_weight=None, class_weight=None):
+        """One gradient update on one batch; returns the loss (and metrics) of that batch.
+
+        Args:
+            x: input data.
+            y: target data.
+            sample_weight: per-sample weights.
+            class_weight: dict class -> weight.
+        """
+        xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
+        stream = BatchStream(xs + ys + sws, len(xs[0]), False, None)
+        batch = next(iter(stream.epoch()))
+        self.train(True)
+        try:
+            values = self._step().train(batch[:len(xs)], batch[len(xs):len(xs) + len(ys)],
+                                        batch[len(xs) + len(ys):]).tolist()
+        finally:
+            self.train(False)
+        return values[0] if len(values) == 1 else values
+
+    def test_on_batch(self, x, y, sample_weight=None):
+        """Loss (and metrics) of one batch, without updating the weights.
+
+        Args:
+            x: input data.
+            y: target data.
+            sample_weight: per-sample weights.
+        """
+        xs, ys, sws = self._standardize(x, y, sample_weight)
+        values = self._test_arrays(xs, ys, sws, max(len(xs[0]), 1))
+        return values[0] if len(values) == 1 else values
+
+    def predict_on_batch(self, x):
+        """The outputs for one batch, as NumPy arrays.
+
+        Args:
+            x: input data.
+        """
+        xs = self._inputs(x)
+        outputs = predict_batches(self, xs, max(len(xs[0]), 1), None, None)
+        return outputs[0] if len(outputs) == 1 else outputs
+
