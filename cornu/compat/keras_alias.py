@@ -1,0 +1,106 @@
+"""The ``keras`` import alias: ``keras`` and ``keras.X.Y`` resolve to ``cornu`` and ``cornu.X.Y``.
+
+The alias modules are the cornu module objects themselves
+(``sys.modules['keras.layers'] is sys.modules['cornu.layers']``), so classes and functions are
+shared. Keras 2 module paths whose cornu home has another name are listed in
+:data:`RELOCATED`; they are used only when the same-named cornu module does not exist.
+``tensorflow.keras`` is not aliased.
+
+Example:
+    >>> finder = KerasAliasFinder()
+    >>> finder.resolve('keras.backend')
+    'cornu.backend'
+    >>> finder.resolve('keras.utils.generic_utils')
+    'cornu.utils'
+"""
+import importlib
+import importlib.abc
+import importlib.util
+import sys
+
+ALIAS = "keras"
+TARGET = "cornu"
+
+# Keras 2 module -> cornu module, for Keras paths with no same-named cornu module.
+RELOCATED = {
+    **{f"keras.layers.{family}": "cornu.layers" for family in (
+        "core", "advanced_activations", "convolutional", "convolutional_recurrent", "pooling",
+        "recurrent", "embeddings", "normalization", "merge", "noise", "wrappers", "local")},
+    **{f"keras.engine.{part}": "cornu.engine" for part in (
+        "topology", "training", "sequential", "network", "base_layer", "input_layer")},
+    **{f"keras.utils.{part}": "cornu.utils" for part in (
+        "generic_utils", "vis_utils", "layer_utils", "io_utils")},
+}
+
+
+class KerasAliasFinder(importlib.abc.MetaPathFinder):
+    """Meta-path finder that serves ``keras.*`` imports from the ``cornu`` package.
+
+    Names it cannot map raise ``ModuleNotFoundError`` naming both the keras and the cornu module.
+    """
+
+    def __init__(self):
+        self.aliased = set()
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != ALIAS and not fullname.startswith(ALIAS + "."):
+            return None
+        real = self.resolve(fullname)
+        is_package = hasattr(sys.modules[real], "__path__") if real in sys.modules else \
+            importlib.util.find_spec(real).submodule_search_locations is not None
+        return importlib.util.spec_from_loader(fullname, _AliasLoader(fullname, real, self),
+                                               is_package=is_package)
+
+    def resolve(self, fullname):
+        """Returns the cornu module name that serves the keras module ``fullname``.
+
+        Args:
+            fullname: ``'keras'`` or a dotted ``'keras.…'`` name.
+
+        Raises:
+            ModuleNotFoundError: cornu has no counterpart (yet).
+        """
+        same_name = TARGET + fullname[len(ALIAS):]
+        if _module_exists(same_name):
+            return same_name
+        relocated = RELOCATED.get(fullname)
+        if relocated is not None and _module_exists(relocated):
+            return relocated
+        tried = same_name if relocated is None else f"{same_name} or {relocated}"
+        raise ModuleNotFoundError(
+            f"No module named {fullname!r}: cornu runs Keras code by serving {fullname} from "
+            f"{tried}, which does not exist (yet). Import another module, or check the "
+            f"spelling of the Keras 2 module path.", name=fullname)
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Returns the cornu module itself as the module of the keras name."""
+
+    def __init__(self, alias_name, target, finder):
+        self.alias_name = alias_name
+        self.target = target
+        self.finder = finder
+        self.target_spec = None
+
+    def create_module(self, spec):
+        module = importlib.import_module(self.target)
+        self.target_spec = module.__spec__
+        return module
+
+    def exec_module(self, module):
+        # The import system has just set module.__spec__ to the alias spec; the cornu module
+        # keeps its own spec (so reload() and find_spec('cornu...') still work).
+        module.__spec__ = self.target_spec
+        self.finder.aliased.add(self.alias_name)
+
+
+def _module_exists(name):
+    if name in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError as error:
+        missing = error.name or ""
+        if name == missing or name.startswith(missing + "."):
+            return False
+        raise  # a cornu module failed to import something else: show that error
