@@ -11,7 +11,7 @@ import pytest
 from cornu.datasets import fashion_mnist, mnist, offline
 from cornu.datasets.digests import DatasetIntegrityError, array_digest, array_problems
 from cornu.datasets.safe_pickle import load_restricted
-from cornu.utils.data_utils import hash_file
+from cornu.utils.data_utils import URLFetchError, hash_file
 
 
 @pytest.fixture
@@ -117,6 +117,14 @@ def test_mnist_refuses_pickled_arrays(home, mnist_spec):
     np.savez(cached, **arrays)
     with pytest.raises(DatasetIntegrityError, match="cannot be read"):
         mnist.load_data()
+
+
+def test_mnist_missing_and_offline_says_how_to_fill(home, mnist_spec, monkeypatch):
+    monkeypatch.setattr(mnist, "ORIGIN", (home / "unreachable.npz").as_uri())
+    with pytest.raises(URLFetchError, match="MNIST is not in the cache") as info:
+        mnist.load_data()
+    assert "python -m cornu.datasets.offline mnist" in str(info.value)
+    assert os.listdir(home / "datasets") == []
 
 
 def test_mnist_download_with_wrong_hash_fails(home, mnist_spec, monkeypatch):

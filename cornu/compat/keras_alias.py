@@ -10,8 +10,8 @@ Example:
     >>> finder = KerasAliasFinder()
     >>> finder.resolve('keras.backend')
     'cornu.backend'
-    >>> finder.resolve('keras.utils.generic_utils')
-    'cornu.utils'
+    >>> finder.resolve('keras.utils.np_utils')
+    'cornu.utils.np_utils'
 """
 import importlib
 import importlib.abc

