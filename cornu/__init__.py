@@ -7,4 +7,16 @@ Example:
 """
 __version__ = "0.1.0"
 
-from cornu import backend  # noqa: E402,F401
+from cornu import backend  # noqa: E402
+from cornu import (activations, constraints, initializers, losses, metrics,  # noqa: E402
+                   optimizers, regularizers)
+from cornu import callbacks, layers, models, utils  # noqa: E402
+from cornu import datasets  # noqa: E402
+from cornu.compat import install_keras_alias, uninstall_keras_alias  # noqa: E402
+from cornu.models import Model, Sequential  # noqa: E402
+from cornu.utils.random import set_random_seed  # noqa: E402
+
+__all__ = ["Model", "Sequential", "activations", "backend", "callbacks", "constraints",
+           "datasets", "initializers", "install_keras_alias", "layers", "losses", "metrics",
+           "models", "optimizers", "regularizers", "set_random_seed", "uninstall_keras_alias",
+           "utils"]

@@ -94,7 +94,9 @@ class CompiledObjective:
             for prefix in prefixes:
                 if name.startswith(prefix):
                     base = name[len(prefix):]
-                    table[name] = [prefix + a for a in metrics_module.history_aliases(base)]
+                    for alias in metrics_module.history_aliases(base):
+                        table.setdefault(name, []).append(prefix + alias)
+                        table.setdefault(prefix + alias, []).append(name)
                     break
         return table
 

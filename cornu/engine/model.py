@@ -15,7 +15,7 @@ from cornu.engine.summary import print_summary
 from cornu.engine.trainer import Trainer
 
 
-class Model(Layer, Trainer):
+class Model(Trainer, Layer):
     """Groups layers into an object with training and inference features.
 
     Args:
@@ -24,10 +24,11 @@ class Model(Layer, Trainer):
         name: the model name (default ``model_<n>``).
 
     Subclasses may instead define their layers in ``__init__`` and the computation in ``call``.
+    ``Trainer`` comes first in the bases so that Keras's ``compile`` wins over torch's.
     """
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
-        super().__init__(name=name, **kwargs)
+        Layer.__init__(self, name=name, **kwargs)
         Trainer.__init__(self)
         self._plan = None
         self.inputs, self.outputs = [], []
