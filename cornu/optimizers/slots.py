@@ -1,0 +1,110 @@
+"""Flat slot storage: the per-parameter optimizer state of many parameters in one tensor.
+
+A small model has a handful of small parameters; updating them one by one (or with ``_foreach``
+ops, which still launch one kernel per tensor) costs far more than the arithmetic. A
+``SlotGroup`` keeps each slot (Adam's ``m``, ``v`` ...) of all its parameters in one flat
+tensor, so an update rule is a few whole-tensor ops. Each parameter's share of a slot is a view
+of the flat tensor, which is what ``Optimizer.weights`` returns.
+
+Example:
+    >>> import torch
+    >>> params = [torch.nn.Parameter(torch.ones(2, 3)), torch.nn.Parameter(torch.ones(3))]
+    >>> state = {id(p): {"m": torch.zeros_like(p)} for p in params}
+    >>> group = SlotGroup(params, ["m"], lambda p: state[id(p)])
+    >>> group.slots["m"].shape
+    torch.Size([9])
+"""
+import torch
+
+
+class SlotGroup:
+    """Parameters of one dtype and device, with their slots stored as flat tensors.
+
+    On creation each flat slot is filled from the parameters' current slot tensors, and the
+    parameters' state is pointed at views of the flat tensors, so the state survives a change
+    of the parameter list (re-compiling, freezing a layer).
+
+    Args:
+        params: the parameters, all of one dtype and device.
+        slot_names: names of the slots shaped like their parameter, e.g. ``['ms', 'vs']``.
+        state_of: function returning a parameter's slot dict ``{name: tensor}``.
+        indices: positions of ``params`` in the list given to ``Optimizer.step``, or None
+            when the group is that whole list in order.
+    """
+
+    def __init__(self, params, slot_names, state_of, indices=None):
+        self.params = list(params)
+        self.indices = indices
+        self.sizes = [p.numel() for p in self.params]
+        self._like = self.params[0]
+        self._views = {}
+        self._scratch = []
+        self._grad_buffer = None
+        self._flat_grad = None
+        self._grads = None
+        self.slots = {}
+        for name in slot_names:
+            flat = self._new_flat()
+            views = self.views(flat)
+            torch._foreach_copy_(views, [state_of(p)[name] for p in self.params])
+            for p, view in zip(self.params, views):
+                state_of(p)[name] = view
+            self.slots[name] = flat
+
+    def _new_flat(self):
+        return torch.zeros(sum(self.sizes), dtype=self._like.dtype, device=self._like.device)
+
+    def views(self, flat):
+        """Returns the per-parameter views of a flat tensor of this group (cached).
+
+        Args:
+            flat: a flat slot, grad or scratch tensor of this group.
+        """
+        key = id(flat)
+        views = self._views.get(key)
+        if views is None:
+            views = [part.view_as(p) for part, p in zip(flat.split(self.sizes), self.params)]
+            self._views[key] = views
+        return views
+
+    def set_grads(self, grads):
+        """Receives this step's gradients (one per parameter, same order).
+
+        Args:
+            grads: list of gradient tensors.
+        """
+        self._grads = grads
+        self._flat_grad = None
+
+    @property
+    def grads(self):
+        """This step's gradients as a list, one tensor per parameter."""
+        return self._grads
+
+    def flat_grad(self):
+        """This step's gradients copied into one flat tensor (copied once per step)."""
+        if self._flat_grad is None:
+            if self._grad_buffer is None:
+                self._grad_buffer = self._new_flat()
+            torch._foreach_copy_(self.views(self._grad_buffer), self._grads)
+            self._flat_grad = self._grad_buffer
+        return self._flat_grad
+
+    def scratch(self, index=0):
+        """A reusable flat work tensor of this group (its content is garbage).
+
+        Args:
+            index: which work tensor, when an update rule needs more than one.
+        """
+        while len(self._scratch) <= index:
+            self._scratch.append(self._new_flat())
+        return self._scratch[index]
+
+    def add_to_params(self, flat, alpha=1.0):
+        """Does ``param += alpha * part`` for every parameter, with its part of ``flat``.
+
+        Args:
+            flat: a flat tensor of this group (slot, grad or scratch).
+            alpha: a Python number.
+        """
+        torch._foreach_add_(self.params, self.views(flat), alpha=alpha)
