@@ -384,3 +384,27 @@ def test_set_weights_errors_say_what_is_wrong():
         optimizer.set_weights([np.array(0), np.zeros(3), np.zeros(2), np.zeros(1)])
     with pytest.raises(ValueError, match=r"\(2\) does not match .* \(4\)"):
         optimizer.set_weights([np.array(0), np.zeros(2)])
+
+
+def test_step_restores_the_grad_mode_it_found():
+    w = parameter([1.0])
+    optimizer = Adam()
+    step_with(optimizer, [w], [[1.0]])
+    assert torch.is_grad_enabled()
+    with torch.no_grad():
+        step_with(optimizer, [w], [[1.0]])
+        assert not torch.is_grad_enabled()
+
+    class Failing(SGD):
+        def _update(self, group, values):
+            raise RuntimeError("update failed")
+
+    with pytest.raises(RuntimeError, match="update failed"):
+        step_with(Failing(), [w], [[1.0]])
+    assert torch.is_grad_enabled()
+
+
+def test_keras_lowercase_aliases():
+    assert optimizers.sgd is SGD and optimizers.rmsprop is RMSprop and optimizers.adam is Adam
+    assert optimizers.adagrad is Adagrad and optimizers.adadelta is Adadelta
+    assert optimizers.adamax is Adamax and optimizers.nadam is Nadam

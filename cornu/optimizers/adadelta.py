@@ -42,16 +42,16 @@ class Adadelta(Optimizer):
         self.initial_decay = decay
 
     def _update(self, group, values):
-        rho, epsilon = self.rho, self.epsilon
+        weight, epsilon = 1.0 - self.rho, group.constant(self.epsilon)
         grad = group.flat_grad()
         accumulator = group.slots["accumulators"]
         delta_accumulator = group.slots["delta_accumulators"]
-        accumulator.mul_(rho).addcmul_(grad, grad, value=1.0 - rho)
+        accumulator.lerp_(torch.mul(grad, grad, out=group.scratch(0)), weight)
         update = torch.add(delta_accumulator, epsilon, out=group.scratch(0)).sqrt_()
         denominator = torch.add(accumulator, epsilon, out=group.scratch(1)).sqrt_()
         update.div_(denominator).mul_(grad)
         group.add_to_params(update, -self._decayed_lr(values))
-        delta_accumulator.mul_(rho).addcmul_(update, update, value=1.0 - rho)
+        delta_accumulator.lerp_(torch.mul(update, update, out=denominator), weight)
 
     def get_config(self):
         config = {"lr": float(self._variable_value("lr")),

@@ -40,8 +40,8 @@ class Adagrad(Optimizer):
         grad = group.flat_grad()
         accumulator = group.slots["accumulators"]
         accumulator.addcmul_(grad, grad)
-        denominator = torch.sqrt(accumulator, out=group.scratch()).add_(self.epsilon)
-        group.add_to_params(torch.div(grad, denominator, out=denominator), -self._decayed_lr(values))
+        denominator = torch.sqrt(accumulator, out=group.scratch()).add_(group.constant(self.epsilon))
+        group.addcdiv_to_params(grad, denominator, -self._decayed_lr(values))
 
     def get_config(self):
         config = {"lr": float(self._variable_value("lr")),

@@ -66,11 +66,11 @@ class Adam(Optimizer):
         grad = group.flat_grad()
         m, v = group.slots["ms"], group.slots["vs"]
         m.lerp_(grad, 1.0 - beta_1)
-        v.mul_(beta_2).addcmul_(grad, grad, value=1.0 - beta_2)
+        v.lerp_(torch.mul(grad, grad, out=group.scratch()), 1.0 - beta_2)
         if self.amsgrad:
             v = torch.maximum(group.slots["vhats"], v, out=group.slots["vhats"])
-        denominator = torch.sqrt(v, out=group.scratch()).add_(self.epsilon)
-        group.add_to_params(torch.div(m, denominator, out=denominator), -lr_t)
+        denominator = torch.sqrt(v, out=group.scratch()).add_(group.constant(self.epsilon))
+        group.addcdiv_to_params(m, denominator, -lr_t)
 
     def _targets_for(self, weights):
         targets = self.weights
@@ -129,9 +129,9 @@ class Adamax(Optimizer):
         m, u = group.slots["ms"], group.slots["us"]
         m.lerp_(grad, 1.0 - beta_1)
         work = torch.abs(grad, out=group.scratch())
-        torch.maximum(u.mul_(values["beta_2"]), work, out=u)
-        denominator = torch.add(u, self.epsilon, out=work)
-        group.add_to_params(torch.div(m, denominator, out=denominator), -lr_t)
+        torch.maximum(u.mul_(group.constant(values["beta_2"])), work, out=u)
+        denominator = torch.add(u, group.constant(self.epsilon), out=work)
+        group.addcdiv_to_params(m, denominator, -lr_t)
 
     def get_config(self):
         config = {"lr": float(self._variable_value("lr")),

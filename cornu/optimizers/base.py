@@ -77,7 +77,9 @@ class Optimizer:
         grads = [p.grad for p in params]
         key = (tuple(map(id, params)), tuple([g is not None for g in grads]))
         values = self._current_values()
-        with torch.no_grad():
+        grad_mode = torch.is_grad_enabled()
+        torch._C._set_grad_enabled(False)  # what `with torch.no_grad()` does, at a fifth of the cost
+        try:
             if key != self._bound_key:
                 self._bind(params, key)
             for group in self._groups:
@@ -89,6 +91,8 @@ class Optimizer:
                 self._update(group, values)
             iterations = self.iterations
             iterations.add_(1)
+        finally:
+            torch._C._set_grad_enabled(grad_mode)
         values["iterations"] += 1
         self._seen_versions[0] = iterations._version
 

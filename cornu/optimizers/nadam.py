@@ -75,11 +75,12 @@ class Nadam(Optimizer):
         grad = group.flat_grad()
         m, v = group.slots["ms"], group.slots["vs"]
         m.lerp_(grad, 1.0 - beta_1)
-        v.mul_(beta_2).addcmul_(grad, grad, value=1.0 - beta_2)
-        denominator = torch.div(v, 1.0 - beta_2 ** t, out=group.scratch(0)).sqrt_().add_(self.epsilon)
+        v.lerp_(torch.mul(grad, grad, out=group.scratch(0)), 1.0 - beta_2)
+        denominator = torch.div(v, 1.0 - beta_2 ** t, out=group.scratch(0)).sqrt_()
+        denominator.add_(group.constant(self.epsilon))
         m_bar = torch.mul(grad, (1.0 - momentum_t) / (1.0 - schedule_new), out=group.scratch(1))
         m_bar.add_(m, alpha=momentum_next / (1.0 - schedule_next))
-        group.add_to_params(m_bar.div_(denominator), -values["lr"])
+        group.addcdiv_to_params(m_bar, denominator, -values["lr"])
 
     def set_weights(self, weights):
         """Sets the state; also accepts Keras 2.3's layout ``[iterations, m_schedule, ms..., vs...]``.

@@ -43,9 +43,9 @@ class RMSprop(Optimizer):
         rho = values["rho"]
         grad = group.flat_grad()
         accumulator = group.slots["accumulators"]
-        accumulator.mul_(rho).addcmul_(grad, grad, value=1.0 - rho)
-        denominator = torch.sqrt(accumulator, out=group.scratch()).add_(self.epsilon)
-        group.add_to_params(torch.div(grad, denominator, out=denominator), -self._decayed_lr(values))
+        accumulator.lerp_(torch.mul(grad, grad, out=group.scratch()), 1.0 - rho)
+        denominator = torch.sqrt(accumulator, out=group.scratch()).add_(group.constant(self.epsilon))
+        group.addcdiv_to_params(grad, denominator, -self._decayed_lr(values))
 
     def get_config(self):
         config = {"lr": float(self._variable_value("lr")),

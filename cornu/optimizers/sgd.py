@@ -51,6 +51,7 @@ class SGD(Optimizer):
             return
         grad = group.flat_grad()
         velocity = group.slots["moments"]
+        momentum = group.constant(momentum)
         velocity.mul_(momentum).add_(grad, alpha=-lr)
         if self.nesterov:
             step = torch.mul(velocity, momentum, out=group.scratch())
