@@ -1,0 +1,290 @@
+"""Run cornu and its peers side by side on the textbook workloads and print each peer relative to cornu.
+
+    python bench/run.py                                   # every peer, every workload, once
+    python bench/run.py --peers cornu,keras3-jax --only mnist_mlp,predict1 --repeat 3
+    python bench/run.py --quick                           # mlp981 with 100 epochs, fewer epochs elsewhere
+
+Every (workload, peer) pair runs in a fresh process with the peer's own interpreter: cornu in the
+project venv (.venv), the others in bench/.venvs/<peer> (made by bench/setup.sh). A peer without its
+venv is reported as 'not installed'. Runs are interleaved (for each repeat, for each workload, every
+peer in turn) so that background load spreads over all peers; a cell shows the median over repeats.
+The table goes to stdout, a Markdown copy to bench/results/latest.md and the raw runs to
+bench/results/latest.json. Needs only the standard library.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+WORKLOAD_DIR = BENCH / "workloads"
+RESULT_PREFIX = "BENCH-RESULT "
+
+# peer -> interpreter, workload script, environment for that script
+PEERS = {
+    "cornu": dict(python=ROOT / ".venv/bin/python", script="keras_api.py",
+                  env={"PYTHONPATH": str(ROOT)}),  # the working tree's cornu, installed or not
+    "torch": dict(python=BENCH / ".venvs/torch/bin/python", script="hand_torch.py", env={}),
+    "keras3-torch": dict(python=BENCH / ".venvs/keras3-torch/bin/python", script="keras_api.py",
+                         env={"KERAS_BACKEND": "torch"}),
+    "keras3-jax": dict(python=BENCH / ".venvs/keras3-jax/bin/python", script="keras_api.py",
+                       env={"KERAS_BACKEND": "jax"}),
+    "tf-keras": dict(python=BENCH / ".venvs/tf-keras/bin/python", script="keras_api.py",
+                     env={"TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}),
+}
+
+# workload -> what its row shows
+WORKLOADS = {
+    "mlp981": "MLP 9-8-1, whole fit (1000 epochs)",
+    "mnist_mlp": "MNIST MLP 784-512-10, s/epoch",
+    "imdb_dense": "IMDB dense 10000-16-16-1, s/epoch",
+    "boston": "Boston 13-64-64-1, batch 1, ms/step",
+    "predict1": "predict of 1 row (MNIST MLP), ms/call",
+    "import": "import (textbook first line), s",
+}
+IMPORT_PROCESSES = 3  # fresh processes per repeat for the import row (after one untimed warm-up)
+RUN_TIMEOUT_S = 900
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--peers", default=",".join(PEERS),
+                        help=f"comma-separated, from: {', '.join(PEERS)} (default: all)")
+    parser.add_argument("--only", default=",".join(WORKLOADS),
+                        help=f"comma-separated workloads, from: {', '.join(WORKLOADS)} (default: all)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each pair; cells show the median")
+    parser.add_argument("--quick", action="store_true",
+                        help="mlp981 with 100 epochs and fewer epochs for the per-epoch rows")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(),
+                        help="intra-op threads given to every framework (default: all cores)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.md",
+                        help="where the Markdown table goes (raw runs go beside it as .json)")
+    args = parser.parse_args(argv)
+    args.peers = pick(args.peers, PEERS, "--peers")
+    args.only = pick(args.only, WORKLOADS, "--only")
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def pick(text, known, flag):
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in known]
+    if unknown or not names:
+        sys.exit(f"{flag}: unknown or empty {unknown or text!r}; expected names from: {', '.join(known)}")
+    return names
+
+
+def run_once(peer, workload, args):
+    """One fresh process of one peer on one workload; returns the parsed result dict."""
+    spec = PEERS[peer]
+    threads = str(args.threads)
+    env = dict(os.environ, **spec["env"], PYTHONHASHSEED="0", OMP_NUM_THREADS=threads,
+               MKL_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)
+    command = [str(spec["python"]), str(WORKLOAD_DIR / spec["script"]), "--framework", peer,
+               "--workload", workload, "--threads", threads] + (["--quick"] if args.quick else [])
+    try:
+        done = subprocess.run(command, cwd=WORKLOAD_DIR, env=env, capture_output=True, text=True,
+                              timeout=RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {RUN_TIMEOUT_S} s"}
+    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if not lines:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"exit {done.returncode}: {tail[:300]}"}
+    return json.loads(lines[-1][len(RESULT_PREFIX):])
+
+
+def run_pair(peer, workload, args):
+    """The measurements of one repeat: one process, or several fresh ones for `import`."""
+    if workload != "import":
+        return [run_once(peer, workload, args)]
+    warmup = run_once(peer, workload, args)  # fills the page cache; not recorded
+    if "error" in warmup:
+        return [warmup]
+    return [run_once(peer, workload, args) for _ in range(IMPORT_PROCESSES)]
+
+
+def collect(args):
+    """Run every pair; returns {peer: {workload: [result, ...]}} and the peers not installed."""
+    missing = [peer for peer in args.peers if not PEERS[peer]["python"].exists()]
+    present = [peer for peer in args.peers if peer not in missing]
+    for peer in missing:
+        log(f"{peer}: not installed ({PEERS[peer]['python']} missing; see bench/README.md)")
+    runs = {peer: {workload: [] for workload in args.only} for peer in present}
+    total, count = len(present) * len(args.only) * args.repeat, 0
+    for repeat in range(args.repeat):
+        for workload in args.only:
+            for peer in present:
+                count += 1
+                started = time.perf_counter()
+                results = run_pair(peer, workload, args)
+                runs[peer][workload].extend(results)
+                shown = results[-1].get("error") or format_value(median_value(results), results[-1])
+                log(f"[{count}/{total}] {workload:<10} {peer:<12} {shown}"
+                    f"  ({time.perf_counter() - started:.0f} s)")
+    return runs, missing
+
+
+def median_value(results):
+    values = [result["value"] for result in results if "value" in result]
+    return statistics.median(values) if values else None
+
+
+def format_value(value, result):
+    if value is None:
+        return "error"
+    unit = result.get("unit", "")
+    unit = {"s/epoch": "s", "ms/step": "ms", "ms/call": "ms"}.get(unit, unit)
+    text = f"{value:.0f}" if value >= 100 else f"{value:#.3g}"  # 3 significant digits, no exponent
+    return f"{text} {unit}".strip()
+
+
+def summarize(runs, missing, args):
+    """Rows of cells: {workload: {peer: (value, unit) or 'error' text or 'not installed'}}."""
+    table = {}
+    for workload in args.only + ["memory"]:
+        row = {}
+        for peer in args.peers:
+            if peer in missing:
+                row[peer] = "not installed"
+                continue
+            if workload == "memory":
+                rss = [result["rss_mb"] for name, results in runs[peer].items() if name != "import"
+                       for result in results if "rss_mb" in result and "error" not in result]
+                row[peer] = (max(rss), "MB") if rss else "–"
+                continue
+            results = runs[peer][workload]
+            value = median_value(results)
+            if value is None:
+                errors = [result["error"] for result in results if "error" in result]
+                row[peer] = "error: " + (errors[0] if errors else "no result")
+            else:
+                row[peer] = (value, results[0]["unit"])
+        table[workload] = row
+    return table
+
+
+def cell_text(cell, baseline):
+    if isinstance(cell, str):
+        return "error" if cell.startswith("error") else cell
+    value, unit = cell
+    text = format_value(value, {"unit": unit})
+    if isinstance(baseline, tuple) and baseline[0] > 0:
+        text += f" ({value / baseline[0]:.2f}x)"
+    return text
+
+
+def render(table, args, markdown):
+    """The comparison table as aligned text or Markdown; ratios are peer / cornu."""
+    baseline_peer = "cornu" if "cornu" in args.peers else None
+    header = ["workload"] + args.peers
+    rows = []
+    for workload, row in table.items():
+        baseline = row.get(baseline_peer)
+        label = WORKLOADS.get(workload, "peak RSS of a workload process, MB")
+        if workload == "mlp981" and args.quick:
+            label = label.replace("1000 epochs", "quick: 100 epochs")
+        cells = [cell_text(row[peer], None if peer == baseline_peer else baseline) for peer in args.peers]
+        rows.append([f"{workload}: {label}" if markdown else workload] + cells)
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
+    return "\n".join("  ".join(text.ljust(width) for text, width in zip(row, widths)).rstrip()
+                     for row in [header] + rows)
+
+
+def errors_text(table):
+    notes = []
+    for workload, row in table.items():
+        for peer, cell in row.items():
+            if isinstance(cell, str) and cell.startswith("error"):
+                notes.append(f"- {peer} / {workload}: {cell[len('error: '):]}")
+    return "\n".join(notes)
+
+
+def versions_text(runs):
+    lines = []
+    for peer, by_workload in runs.items():
+        found = next((result["versions"] for results in by_workload.values() for result in results
+                      if "versions" in result), None)
+        if found:
+            lines.append(f"- {peer}: " + ", ".join(f"{name} {version}" for name, version in found.items()))
+    return "\n".join(lines)
+
+
+def machine_text(args):
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{os.cpu_count()} cores ({cpu}), {args.threads} threads per framework; "
+            f"load average before the run {args.load_before:.2f} (well above 0: other work shared the "
+            "cores and the numbers are noisy)")
+
+
+def write_markdown(table, runs, args, elapsed_s):
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    mode = "quick" if args.quick else "full"
+    parts = [
+        f"### cornu vs peers ({stamp})",
+        "",
+        f"Machine: {machine_text(args)}. Mode: {mode}; median of {args.repeat} repeat(s); "
+        f"run took {elapsed_s / 60:.1f} min. Each cell: the peer's number, then (peer / cornu): "
+        "above 1x means cornu is faster.",
+        "",
+        render(table, args, markdown=True),
+        "",
+        "Versions:",
+        versions_text(runs),
+    ]
+    errors = errors_text(table)
+    if errors:
+        parts += ["", "Errors:", errors]
+    args.out.write_text("\n".join(parts) + "\n")
+    raw = {"date": stamp, "mode": mode, "repeat": args.repeat, "threads": args.threads, "runs": runs}
+    args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n")
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def main(argv):
+    args = parse_args(argv)
+    started = time.perf_counter()
+    args.load_before = os.getloadavg()[0]
+    if args.load_before > 0.5:
+        log(f"note: load average {args.load_before:.1f} before the run: other work shares the cores, "
+            "numbers will be noisy")
+    runs, missing = collect(args)
+    table = summarize(runs, missing, args)
+    elapsed = time.perf_counter() - started
+    print()
+    print(render(table, args, markdown=False))
+    errors = errors_text(table)
+    if errors:
+        print("\nerrors:\n" + errors)
+    print(f"\n(peer / cornu in brackets; above 1x means cornu is faster; {elapsed / 60:.1f} min)")
+    write_markdown(table, runs, args, elapsed)
+    print(f"Markdown: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,185 @@
+"""The textbook workloads as a hand-written PyTorch loop: the floor cornu is measured against.
+
+    python hand_torch.py --framework torch --workload mnist_mlp
+
+Plain torch, written the way a careful PyTorch user would: `nn.Linear` stacks, `torch.optim` with the
+Keras 2 defaults (RMSprop lr 1e-3, rho 0.9, eps 1e-7; SGD lr 0.01), the loss taken on logits
+(sigmoid/softmax folded into the loss), Glorot-uniform kernels and zero biases. It does the same work
+as `fit`: the same batches, a reshuffle each epoch, the book's metric on every batch, the
+validation pass of `validation_split` (the last rows, unshuffled) and per-epoch logs as Python floats.
+It prints one `BENCH-RESULT {json}` line (see harness.py).
+"""
+import statistics
+import sys
+import time
+
+from harness import WORKLOADS, epochs_for, parse_args, run_guarded, steady_epoch_seconds, time_calls
+
+
+def dense_stack(torch, sizes):
+    """Linear layers with ReLU between them; the last layer has no activation (logits)."""
+    nn = torch.nn
+    layers = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        linear = nn.Linear(fan_in, fan_out)
+        nn.init.xavier_uniform_(linear.weight)
+        nn.init.zeros_(linear.bias)
+        layers.append(linear)
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def rmsprop(torch, model):
+    return torch.optim.RMSprop(model.parameters(), lr=1e-3, alpha=0.9, eps=1e-7)
+
+
+def binary_task(torch):
+    functional = torch.nn.functional
+
+    def loss_and_metric(logits, target):
+        logits = logits.squeeze(1)
+        loss = functional.binary_cross_entropy_with_logits(logits, target)
+        return loss, ((logits > 0).to(target.dtype) == target).float().mean()
+
+    return loss_and_metric
+
+
+def categorical_task(torch):
+    functional = torch.nn.functional
+
+    def loss_and_metric(logits, target):
+        loss = functional.cross_entropy(logits, target)
+        return loss, (logits.argmax(1) == target.argmax(1)).float().mean()
+
+    return loss_and_metric
+
+
+def regression_task(torch):
+    def loss_and_metric(prediction, target):
+        error = prediction.squeeze(1) - target
+        return error.square().mean(), error.detach().abs().mean()
+
+    return loss_and_metric
+
+
+def train(torch, model, optimizer, task, x, y, batch_size, epochs, validation_split=0.0):
+    """Keras-style fit: shuffled mini-batches, per-batch metric, optional validation; epoch seconds."""
+    x, y = torch.from_numpy(x), torch.from_numpy(y)
+    rows = len(x)
+    if validation_split:
+        split = int(rows * (1.0 - validation_split))
+        x, x_val, y, y_val = x[:split], x[split:], y[:split], y[split:]
+        rows = split
+    history, seconds = [], []
+    for _ in range(epochs):
+        started = time.perf_counter()
+        model.train()
+        order = torch.randperm(rows)
+        loss_sum = metric_sum = 0.0
+        for start in range(0, rows, batch_size):
+            index = order[start:start + batch_size]
+            loss, metric = task(model(x[index]), y[index])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            loss_sum = loss_sum + loss.detach() * len(index)
+            metric_sum = metric_sum + metric * len(index)
+        logs = {"loss": float(loss_sum) / rows, "metric": float(metric_sum) / rows}
+        if validation_split:
+            logs.update(evaluate(torch, model, task, x_val, y_val, batch_size))
+        history.append(logs)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def evaluate(torch, model, task, x, y, batch_size):
+    model.eval()
+    loss_sum = metric_sum = 0.0
+    with torch.inference_mode():
+        for start in range(0, len(x), batch_size):
+            x_batch, y_batch = x[start:start + batch_size], y[start:start + batch_size]
+            loss, metric = task(model(x_batch), y_batch)
+            loss_sum, metric_sum = loss_sum + loss * len(x_batch), metric_sum + metric * len(x_batch)
+    return {"val_loss": float(loss_sum) / len(x), "val_metric": float(metric_sum) / len(x)}
+
+
+def run_mlp981(torch, x, y, quick):
+    spec = WORKLOADS["mlp981"]
+    model = dense_stack(torch, [9, 8, 1])
+    epochs = epochs_for("mlp981", quick)
+    t0 = time.perf_counter()
+    train(torch, model, rmsprop(torch, model), binary_task(torch), x, y, spec["batch_size"], epochs,
+          spec["validation_split"])
+    return {"value": time.perf_counter() - t0, "unit": "s", "epochs": epochs}
+
+
+def run_mnist_mlp(torch, x, y, quick):
+    model = dense_stack(torch, [784, 512, 10])
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    return per_epoch("mnist_mlp", train(torch, model, optimizer, categorical_task(torch), x, y,
+                                         WORKLOADS["mnist_mlp"]["batch_size"],
+                                         epochs_for("mnist_mlp", quick)))
+
+
+def run_imdb_dense(torch, x, y, quick):
+    model = dense_stack(torch, [10000, 16, 16, 1])
+    return per_epoch("imdb_dense", train(torch, model, rmsprop(torch, model), binary_task(torch), x, y,
+                                          WORKLOADS["imdb_dense"]["batch_size"],
+                                          epochs_for("imdb_dense", quick)))
+
+
+def run_boston(torch, x, y, quick):
+    model = dense_stack(torch, [13, 64, 64, 1])
+    seconds = train(torch, model, rmsprop(torch, model), regression_task(torch), x, y,
+                    WORKLOADS["boston"]["batch_size"], epochs_for("boston", quick))
+    result = per_epoch("boston", seconds)
+    steps = len(x) // WORKLOADS["boston"]["batch_size"]
+    return dict(result, value=result["value"] / steps * 1e3, unit="ms/step", steps_per_epoch=steps)
+
+
+def run_predict1(torch, x, y, quick):
+    model = dense_stack(torch, [784, 512, 10]).eval()
+    spec = WORKLOADS["predict1"]
+
+    def predict():
+        with torch.inference_mode():
+            return torch.softmax(model(torch.from_numpy(x)), dim=1).numpy()
+
+    samples = time_calls(predict, spec["warmup_calls"], spec["min_calls"], spec["max_calls"],
+                         spec["budget_s"])
+    return {"value": statistics.median(samples) * 1e3, "unit": "ms/call", "calls": len(samples)}
+
+
+def per_epoch(workload, seconds):
+    return {"value": steady_epoch_seconds(seconds), "unit": "s/epoch",
+            "epoch_seconds": [round(s, 4) for s in seconds]}
+
+
+def main(argv):
+    args = parse_args(argv, ["torch"])
+    workload = args["workload"]
+
+    def body():
+        t0 = time.perf_counter()
+        import torch
+
+        import_s = time.perf_counter() - t0
+        torch.set_num_threads(args["threads"])
+        import numpy
+
+        info = {"versions": {"python": sys.version.split()[0], "torch": torch.__version__,
+                             "numpy": numpy.__version__}, "threads": args["threads"]}
+        if workload == "import":
+            return dict(info, value=import_s, unit="s")
+        import synthetic
+
+        torch.manual_seed(0)
+        x, y = synthetic.make(workload)
+        return dict(info, **globals()["run_" + workload](torch, x, y, args["quick"]))
+
+    return run_guarded("torch", workload, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

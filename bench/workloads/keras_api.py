@@ -1,0 +1,182 @@
+"""The textbook workloads written once against the Keras 2 API, run on any implementation of it.
+
+    python keras_api.py --framework keras3-jax --workload mnist_mlp
+
+`--framework` picks which package plays `keras` (cornu itself, Keras 3 on torch or JAX, or tf-keras)
+and the script then runs the same book code on it: `Sequential`, `Dense`, `compile` with string
+names, `fit(..., verbose=0)`, `predict`. It prints one `BENCH-RESULT {json}` line (see harness.py).
+"""
+import importlib
+import os
+import statistics
+import sys
+import time
+
+from harness import WORKLOADS, epochs_for, parse_args, run_guarded, steady_epoch_seconds, time_calls
+
+# framework -> (package that plays `keras`, environment it needs before import)
+FRAMEWORKS = {
+    "cornu": ("cornu", {}),
+    "keras3-torch": ("keras", {"KERAS_BACKEND": "torch"}),
+    "keras3-jax": ("keras", {"KERAS_BACKEND": "jax"}),
+    "tf-keras": ("tf_keras", {"TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}),
+}
+
+
+class Keras:
+    """The modules a textbook imports, resolved for one framework (`keras.models`, `keras.layers` ...)."""
+
+    def __init__(self, package):
+        self.package = package
+        self.root = importlib.import_module(package)
+        self.models = importlib.import_module(package + ".models")
+        self.layers = importlib.import_module(package + ".layers")
+
+    def module(self, name):
+        return importlib.import_module(f"{self.package}.{name}")
+
+
+def textbook_import(framework, threads):
+    """`from keras.models import Sequential; from keras.layers import Dense`, timed; returns (Keras, s)."""
+    package, env = FRAMEWORKS[framework]
+    os.environ.update(env)
+    if framework == "keras3-jax" and threads < os.cpu_count():
+        # XLA sizes its CPU pool to the core count; this is the one way to shrink it, before import
+        flags = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " " + flags).strip()
+    t0 = time.perf_counter()
+    keras = Keras(package)
+    return keras, time.perf_counter() - t0
+
+
+def set_threads(framework, threads):
+    """Apply the thread policy: `threads` intra-op threads (the default is every core)."""
+    if framework in ("cornu", "keras3-torch"):
+        import torch
+
+        torch.set_num_threads(threads)
+    elif framework == "tf-keras":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
+    # keras3-jax: set through XLA_FLAGS before import (textbook_import): all cores, or one thread.
+
+
+def versions(keras, framework):
+    found = {"python": sys.version.split()[0], keras.package: getattr(keras.root, "__version__", "?")}
+    backend = {"cornu": "torch", "keras3-torch": "torch", "keras3-jax": "jax", "tf-keras": "tensorflow"}
+    for name in (backend[framework], "numpy"):
+        module = sys.modules.get(name)
+        if module is not None:
+            found[name] = getattr(module, "__version__", "?")
+    return found
+
+
+def epoch_timer(keras):
+    """A callback that records the wall time of each epoch (on_epoch_begin to on_epoch_end)."""
+    base = keras.module("callbacks").Callback
+
+    class EpochTimer(base):
+        def __init__(self):
+            super().__init__()
+            self.seconds = []
+
+        def on_epoch_begin(self, epoch, logs=None):
+            self._started = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            self.seconds.append(time.perf_counter() - self._started)
+
+    return EpochTimer()
+
+
+# ---- the book code -------------------------------------------------------------------------------
+
+def mnist_model(keras):
+    Sequential, Dense = keras.models.Sequential, keras.layers.Dense
+    model = Sequential()
+    model.add(Dense(512, activation="relu", input_shape=(784,)))
+    model.add(Dense(10, activation="softmax"))
+    model.compile(loss="categorical_crossentropy", optimizer=keras.module("optimizers").SGD(),
+                  metrics=["accuracy"])
+    return model
+
+
+def run_mlp981(keras, x, y, quick):
+    spec = WORKLOADS["mlp981"]
+    Sequential, Dense = keras.models.Sequential, keras.layers.Dense
+    model = Sequential()
+    model.add(Dense(8, input_dim=9, activation="relu"))
+    model.add(Dense(1, activation="sigmoid"))
+    model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+    epochs = epochs_for("mlp981", quick)
+    t0 = time.perf_counter()
+    model.fit(x, y, validation_split=spec["validation_split"], epochs=epochs,
+              batch_size=spec["batch_size"], verbose=0)
+    return {"value": time.perf_counter() - t0, "unit": "s", "epochs": epochs}
+
+
+def run_mnist_mlp(keras, x, y, quick):
+    return fit_per_epoch(keras, "mnist_mlp", mnist_model(keras), x, y, quick)
+
+
+def run_imdb_dense(keras, x, y, quick):
+    Sequential, Dense = keras.models.Sequential, keras.layers.Dense
+    model = Sequential()
+    model.add(Dense(16, activation="relu", input_shape=(10000,)))
+    model.add(Dense(16, activation="relu"))
+    model.add(Dense(1, activation="sigmoid"))
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    return fit_per_epoch(keras, "imdb_dense", model, x, y, quick)
+
+
+def run_boston(keras, x, y, quick):
+    Sequential, Dense = keras.models.Sequential, keras.layers.Dense
+    model = Sequential()
+    model.add(Dense(64, activation="relu", input_shape=(13,)))
+    model.add(Dense(64, activation="relu"))
+    model.add(Dense(1))
+    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
+    result = fit_per_epoch(keras, "boston", model, x, y, quick)
+    steps = len(x) // WORKLOADS["boston"]["batch_size"]
+    return dict(result, value=result["value"] / steps * 1e3, unit="ms/step", steps_per_epoch=steps)
+
+
+def run_predict1(keras, x, y, quick):
+    model = mnist_model(keras)
+    spec = WORKLOADS["predict1"]
+    samples = time_calls(lambda: model.predict(x, verbose=0), spec["warmup_calls"],
+                         spec["min_calls"], spec["max_calls"], spec["budget_s"])
+    return {"value": statistics.median(samples) * 1e3, "unit": "ms/call", "calls": len(samples)}
+
+
+def fit_per_epoch(keras, workload, model, x, y, quick):
+    timer = epoch_timer(keras)
+    epochs = epochs_for(workload, quick)
+    model.fit(x, y, batch_size=WORKLOADS[workload]["batch_size"], epochs=epochs, verbose=0,
+              callbacks=[timer])
+    return {"value": steady_epoch_seconds(timer.seconds), "unit": "s/epoch",
+            "epoch_seconds": [round(s, 4) for s in timer.seconds]}
+
+
+def main(argv):
+    args = parse_args(argv, sorted(FRAMEWORKS))
+    framework, workload = args["framework"], args["workload"]
+
+    def body():
+        keras, import_s = textbook_import(framework, args["threads"])
+        set_threads(framework, args["threads"])
+        info = {"versions": versions(keras, framework), "threads": args["threads"]}
+        if workload == "import":
+            return dict(info, value=import_s, unit="s")
+        import synthetic
+
+        x, y = synthetic.make(workload)
+        return dict(info, **globals()["run_" + workload](keras, x, y, args["quick"]))
+
+    return run_guarded(framework, workload, body)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

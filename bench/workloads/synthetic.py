@@ -1,0 +1,73 @@
+"""Synthetic data with the real shapes of the textbook data sets, identical for every peer.
+
+Drawn from `numpy.random.RandomState(SEED)`: its stream is frozen across NumPy versions, so every
+peer's venv builds the same bytes whatever NumPy it has. Inputs are float32 (what the books hand
+to `fit` after `astype('float32')`), labels float32 like the books' `astype('float32')`.
+
+Example:
+    >>> x, y = make("boston")
+    >>> x.shape, y.shape, x.dtype
+    ((404, 13), (404,), dtype('float32'))
+"""
+import numpy as np
+
+from harness import SEED, WORKLOADS
+
+
+def _rng(workload):
+    # one stream per workload, so that running a subset gives the same data
+    return np.random.RandomState(SEED + sorted(WORKLOADS).index(workload))
+
+
+def mlp981():
+    """Pixel neighbourhoods: 9 intensities in [0, 1), label 1 where the centre is brighter."""
+    rng = _rng("mlp981")
+    x = rng.random_sample((WORKLOADS["mlp981"]["rows"], 9)).astype(np.float32)
+    y = (x[:, 4] > x.mean(axis=1)).astype(np.float32)
+    return x, y
+
+
+def mnist_mlp():
+    """60000 flattened 28x28 images scaled to [0, 1], one-hot labels over 10 classes."""
+    rng = _rng("mnist_mlp")
+    rows = WORKLOADS["mnist_mlp"]["rows"]
+    x = rng.random_sample((rows, 784)).astype(np.float32)
+    labels = rng.randint(0, 10, size=rows)
+    y = np.zeros((rows, 10), dtype=np.float32)
+    y[np.arange(rows), labels] = 1.0
+    return x, y
+
+
+def imdb_dense():
+    """15000 reviews as multi-hot vectors over a 10000-word vocabulary (~200 distinct words each)."""
+    rng = _rng("imdb_dense")
+    rows = WORKLOADS["imdb_dense"]["rows"]
+    x = np.zeros((rows, 10000), dtype=np.float32)
+    words = rng.randint(1, 10000, size=(rows, 230))
+    x[np.arange(rows)[:, None], words] = 1.0
+    y = rng.randint(0, 2, size=rows).astype(np.float32)
+    return x, y
+
+
+def boston():
+    """404 standardised rows of 13 features; prices in k$ around 22.5."""
+    rng = _rng("boston")
+    rows = WORKLOADS["boston"]["rows"]
+    x = rng.standard_normal((rows, 13)).astype(np.float32)
+    y = (22.5 + 9.2 * rng.standard_normal(rows)).clip(5, 50).astype(np.float32)
+    return x, y
+
+
+def predict1():
+    """One MNIST-shaped row, as `model.predict(x_test[:1])` receives it."""
+    return _rng("predict1").random_sample((1, 784)).astype(np.float32), None
+
+
+def make(workload):
+    """The (x, y) arrays of a workload; y is None for predict1.
+
+    Example:
+        >>> make("mlp981")[0].shape
+        (2000, 9)
+    """
+    return globals()[workload]()

@@ -1,0 +1,126 @@
+"""The benchmark's plumbing (bench/): data, timing helpers, the driver's table. No timed assertions."""
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH / "workloads"))
+
+import harness  # noqa: E402
+import synthetic  # noqa: E402
+
+
+def load_driver():
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+run = load_driver()
+
+
+def driver_args(tmp_path, peers, only, quick=False):
+    return SimpleNamespace(peers=peers, only=only, repeat=1, quick=quick, threads=2,
+                           out=tmp_path / "latest.md", load_before=0.0)
+
+
+@pytest.mark.parametrize("workload,x_shape,y_shape", [
+    ("mlp981", (2000, 9), (2000,)),
+    ("boston", (404, 13), (404,)),
+])
+def test_synthetic_data_has_the_real_shapes_and_is_the_same_every_time(workload, x_shape, y_shape):
+    x, y = synthetic.make(workload)
+    x_again, y_again = synthetic.make(workload)
+    assert x.shape == x_shape and y.shape == y_shape
+    assert x.dtype == np.float32 and y.dtype == np.float32
+    np.testing.assert_array_equal(x, x_again)
+    np.testing.assert_array_equal(y, y_again)
+
+
+def test_mlp981_labels_are_binary_and_both_classes_occur():
+    _, y = synthetic.make("mlp981")
+    assert set(np.unique(y)) == {0.0, 1.0}
+
+
+def test_predict1_is_one_mnist_row():
+    x, y = synthetic.make("predict1")
+    assert x.shape == (1, 784) and y is None
+
+
+def test_steady_epoch_leaves_out_the_first_epoch():
+    assert harness.steady_epoch_seconds([9.0, 1.0, 2.0, 3.0]) == 2.0
+    assert harness.steady_epoch_seconds([4.0]) == 4.0
+
+
+def test_quick_mode_shortens_mlp981_only_when_asked():
+    assert harness.epochs_for("mlp981", quick=False) == 1000
+    assert harness.epochs_for("mlp981", quick=True) == 100
+
+
+def test_time_calls_warms_up_then_respects_min_and_max():
+    calls = []
+    samples = harness.time_calls(lambda: calls.append(1), warmup_calls=3, min_calls=5, max_calls=7,
+                                 budget_s=0.0)
+    assert len(samples) == 5 and len(calls) == 8
+    samples = harness.time_calls(lambda: None, warmup_calls=0, min_calls=1, max_calls=7, budget_s=60.0)
+    assert len(samples) == 7
+
+
+def test_emit_prints_one_parsable_line(capsys):
+    harness.emit({"value": 1.5, "unit": "s"})
+    line = capsys.readouterr().out.strip()
+    assert line.startswith(run.RESULT_PREFIX)
+    result = json.loads(line[len(run.RESULT_PREFIX):])
+    assert result["value"] == 1.5 and result["rss_mb"] > 0
+
+
+def test_a_failing_body_emits_its_error(capsys):
+    def body():
+        raise ImportError("No module named 'keras'")
+
+    assert harness.run_guarded("keras3-jax", "boston", body) == 1
+    out = capsys.readouterr().out.strip().splitlines()[-1]
+    result = json.loads(out[len(run.RESULT_PREFIX):])
+    assert result["error"] == "ImportError: No module named 'keras'"
+
+
+def test_table_shows_ratio_to_cornu_errors_and_missing_peers(tmp_path):
+    args = driver_args(tmp_path, ["cornu", "keras3-jax", "tf-keras", "torch"], ["mnist_mlp"])
+    runs = {
+        "cornu": {"mnist_mlp": [{"value": 0.5, "unit": "s/epoch", "rss_mb": 300.0}]},
+        "keras3-jax": {"mnist_mlp": [{"value": 1.0, "unit": "s/epoch", "rss_mb": 900.0}]},
+        "tf-keras": {"mnist_mlp": [{"error": "exit 1: boom"}]},
+    }
+    table = run.summarize(runs, ["torch"], args)
+    text = run.render(table, args, markdown=False)
+    assert "1.00 s (2.00x)" in text
+    assert "not installed" in text
+    assert "900 MB (3.00x)" in text
+    assert run.errors_text(table) == "- tf-keras / mnist_mlp: exit 1: boom"
+    markdown = run.render(table, args, markdown=True)
+    assert markdown.splitlines()[0] == "| workload | cornu | keras3-jax | tf-keras | torch |"
+
+
+def test_median_over_repeats():
+    assert run.median_value([{"value": 3.0}, {"value": 1.0}, {"value": 2.0}, {"error": "x"}]) == 2.0
+    assert run.median_value([{"error": "x"}]) is None
+
+
+def test_a_peer_without_its_venv_is_not_run(tmp_path, monkeypatch):
+    monkeypatch.setitem(run.PEERS, "tf-keras", dict(run.PEERS["tf-keras"], python=tmp_path / "none"))
+    args = driver_args(tmp_path, ["tf-keras"], ["boston"])
+    runs, missing = run.collect(args)
+    assert runs == {} and missing == ["tf-keras"]
+    run.write_markdown(run.summarize(runs, missing, args), runs, args, elapsed_s=1.0)
+    assert "not installed" in (tmp_path / "latest.md").read_text()
+
+
+def test_unknown_names_are_refused_with_the_known_ones():
+    with pytest.raises(SystemExit, match="expected names from: cornu, torch"):
+        run.parse_args(["--peers", "keras2"])
