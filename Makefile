@@ -9,6 +9,8 @@ TORCH := torch==2.13.0
 .PHONY: demo test bench conformance clean
 
 $(VENV)/.installed: pyproject.toml
+	# graphviz's dot renders plot_model (tests draw real PNGs)
+	command -v dot >/dev/null || (apt-get update -qq && apt-get install -y -qq graphviz >/dev/null)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet $(TORCH)
 	$(PY) -m pip install --quiet -e '.[test]'

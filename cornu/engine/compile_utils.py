@@ -123,7 +123,7 @@ class CompiledObjective:
         if len(parts) == 1 and self.loss_weights[0] == 1.0:
             return parts[0], []
         total = sum(w * p for w, p in zip(self.loss_weights, parts))
-        return total, parts
+        return total, (parts if len(parts) > 1 else [])
 
     def metric_values(self, ys, outs, sws):
         """Each metric's batch value, as tensors, in ``names`` order (after the losses).
@@ -140,17 +140,33 @@ class CompiledObjective:
         return values
 
     def batch_values(self, ys, outs, sws, extra_loss=None):
-        """All logged values of a batch stacked into one tensor, in ``names`` order.
+        """All logged values of one batch (batch means), stacked in ``names`` order.
 
         Args:
             ys: targets per output.
             outs: outputs per output.
-            sws: sample weights per output.
-            extra_loss: regularisation or added losses (a tensor), or None.
+            sws: sample weights per output (tensors or None).
+            extra_loss: regularisation or added losses of the batch (a tensor), or None.
         """
         total, parts = self.losses(ys, outs, sws)
         if extra_loss is not None:
             total = total + extra_loss
-        with torch.no_grad():
-            logged = torch.stack([total, *parts, *self.metric_values(ys, outs, sws)])
-        return total, logged
+        return torch.stack([total, *parts, *self.metric_values(ys, outs, sws)])
+
+    def summed_values(self, ys, outs):
+        """Logged values summed over samples (unweighted), stacked in ``names`` order.
+
+        Summing per-sample values over many batches at once gives the same epoch averages as
+        averaging batch means weighted by batch size, in a few operations.
+
+        Args:
+            ys: targets per output, all batches concatenated.
+            outs: outputs per output, likewise.
+        """
+        def per_sample_sum(score):
+            return score.reshape(len(score), -1).mean(dim=1).sum()
+
+        parts = [per_sample_sum(fn(y, out)) for fn, y, out in zip(self.loss_fns, ys, outs)]
+        total = sum(w * p for w, p in zip(self.loss_weights, parts))
+        metrics = [per_sample_sum(fn(ys[i], outs[i])) for i, fn, _ in self.metric_fns]
+        return torch.stack([total, *(parts if len(parts) > 1 else []), *metrics])

@@ -11,6 +11,7 @@ import torch
 
 from cornu.engine import base_layer
 from cornu.engine.data_adapter import batch_shuffle
+from cornu.engine.dense_step import DenseStackStep
 
 # Below this many bytes an epoch's shuffled copy of the data is made in one gather, so that
 # batches are free views; above it, each batch is gathered on its own to bound memory.
@@ -72,10 +73,6 @@ class BatchStream:
             yield batch
 
 
-def _model_infos(model):
-    return model._effective_infos()
-
-
 def _persistent_losses(model):
     layers = [model] + model._sublayers()
     return [loss for layer in layers for loss in layer._losses if callable(loss)]
@@ -84,14 +81,17 @@ def _persistent_losses(model):
 class TrainStep:
     """One optimisation step of a compiled model: forward, loss, backward, update.
 
+    Dense stacks with a standard loss take the hand-derived ``DenseStackStep``; everything
+    else goes through autograd.
+
     Args:
         model: the model.
         objective: its ``CompiledObjective``.
-        optimizer: its optimizer.
+        optimizer: its optimizer (None for evaluation only).
     """
 
     def __init__(self, model, objective, optimizer):
-        infos = _model_infos(model)
+        infos = model._effective_infos()
         self.params = [i["param"] for i in infos if i["trainable"]]
         self.regularized = [(i["regularizer"], i["param"]) for i in infos if i["regularizer"]]
         self.constrained = [(i["constraint"], i["param"]) for i in infos
@@ -100,6 +100,8 @@ class TrainStep:
         self.forward = model._forward
         self.objective = objective
         self.optimizer = optimizer
+        self.dense = None if optimizer is None else DenseStackStep.maybe(
+            model, objective, optimizer, self.params, infos)
 
     def extra_losses(self, call_losses):
         """Regularisation and added losses of a step, summed (or None when there are none).
@@ -127,18 +129,24 @@ class TrainStep:
             base_layer.LOSS_SINK[0] = None
 
     def train(self, xs, ys, sws):
-        """Updates the weights on one batch; returns the logged values as one tensor.
+        """Updates the weights on one batch.
+
+        Returns the outputs (detached) and the batch's extra loss (or None), for logging.
 
         Args:
             xs: input tensors.
             ys: target tensors.
             sws: sample weight tensors (or None entries).
         """
+        if self.dense is not None and sws[0] is None:
+            return [self.dense.train(xs[0], ys[0])], None
         for p in self.params:
             p.grad = None
         outs, call_losses = self.run_forward(xs)
-        total, logged = self.objective.batch_values(ys, outs, sws,
-                                                    self.extra_losses(call_losses))
+        extra = self.extra_losses(call_losses)
+        total, _ = self.objective.losses(ys, outs, sws)
+        if extra is not None:
+            total = total + extra
         if self.params and total.requires_grad:
             total.backward()
             self.optimizer.step(self.params)
@@ -146,7 +154,75 @@ class TrainStep:
                 with torch.no_grad():
                     for constraint, p in self.constrained:
                         p.copy_(constraint(p))
-        return logged
+        return [o.detach() for o in outs], None if extra is None else extra.detach()
+
+
+class LogAccumulator:
+    """Sums the logged values (loss, metrics) over an epoch.
+
+    Values are computed per batch only when someone reads batch logs or sample weights are in
+    play; otherwise outputs are kept and scored many batches at a time.
+
+    Args:
+        objective: the model's ``CompiledObjective``.
+        per_batch: whether each batch's values are needed as it ends.
+    """
+
+    def __init__(self, objective, per_batch):
+        self.objective = objective
+        self.per_batch = per_batch
+        self.totals = None
+        self.seen = 0
+        self._pending, self._pending_bytes = [], 0
+
+    def add(self, outs, ys, sws, extra, size):
+        """Records one batch; returns its values (a tensor) when computed now, else None.
+
+        Args:
+            outs: the batch's outputs (detached).
+            ys: its targets.
+            sws: its sample weights (None entries allowed).
+            extra: its regularisation/added loss, or None.
+            size: its number of samples.
+        """
+        self.seen += size
+        if self.per_batch or any(w is not None for w in sws):
+            with torch.no_grad():
+                values = self.objective.batch_values(ys, outs, sws, extra)
+            self._sum(values * size)
+            return values
+        self._pending.append((outs, ys, extra, size))
+        self._pending_bytes += sum(o.numel() * o.element_size() for o in outs)
+        if self._pending_bytes > _PENDING_BYTES:
+            self._flush()
+        return None
+
+    def _sum(self, values):
+        self.totals = values if self.totals is None else self.totals.add_(values)
+
+    def _flush(self):
+        if not self._pending:
+            return
+        outs = [torch.cat(parts) for parts in zip(*(p[0] for p in self._pending))]
+        ys = [torch.cat(parts) for parts in zip(*(p[1] for p in self._pending))]
+        with torch.no_grad():
+            sums = self.objective.summed_values(ys, outs)
+            extras = [e * size for _, _, e, size in self._pending if e is not None]
+            if extras:
+                sums[0] += torch.stack(extras).sum()
+        self._sum(sums)
+        self._pending, self._pending_bytes = [], 0
+
+    def means(self):
+        """The epoch averages as Python floats, in ``objective.names`` order."""
+        self._flush()
+        if self.totals is None:
+            return []
+        return (self.totals / max(self.seen, 1)).tolist()
+
+
+# Outputs kept for scoring in bulk are flushed past this size.
+_PENDING_BYTES = 64 * 2 ** 20
 
 
 def evaluate_batches(model, objective, stream, num_inputs, num_outputs, progbar=None):
@@ -163,20 +239,17 @@ def evaluate_batches(model, objective, stream, num_inputs, num_outputs, progbar=
     step = TrainStep(model, objective, None)
     if model.training:
         model.train(False)
-    totals, seen = None, 0
+    log = LogAccumulator(objective, per_batch=False)
     with torch.no_grad():
         for batch in stream.epoch():
             xs = batch[:num_inputs]
             ys = batch[num_inputs:num_inputs + num_outputs]
             sws = batch[num_inputs + num_outputs:]
             outs, call_losses = step.run_forward(xs)
-            _, logged = objective.batch_values(ys, outs, sws, step.extra_losses(call_losses))
-            size = len(xs[0])
-            totals = logged * size if totals is None else totals.add_(logged, alpha=size)
-            seen += size
+            log.add(outs, ys, sws, step.extra_losses(call_losses), len(xs[0]))
             if progbar is not None:
-                progbar.update(seen)
-    return (totals / max(seen, 1)).tolist()
+                progbar.update(log.seen)
+    return log.means()
 
 
 def predict_batches(model, xs, batch_size, steps, progbar=None):

@@ -15,7 +15,8 @@ from cornu import optimizers as optimizers_module
 from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
-from cornu.engine.step import BatchStream, TrainStep, evaluate_batches, predict_batches
+from cornu.engine.step import (BatchStream, LogAccumulator, TrainStep, evaluate_batches,
+                               predict_batches)
 from cornu.utils.progbar import Progbar
 
 _COMPILE_EXTRAS = {"run_eagerly", "jit_compile", "steps_per_execution", "target_tensors"}
@@ -173,6 +174,9 @@ class Trainer:
         if val and verbose and steps_per_epoch is None:
             print(f"Train on {stream.num_samples} samples, validate on {len(val[0][0])} samples")
 
+        # Like TensorFlow on CPU, flush denormal floats to zero: optimizer slots of dead units
+        # decay into denormals, which make every later step many times slower.
+        torch.set_flush_denormal(True)
         step = self._step()
         batch_logs_needed = callback_list.needs_batch_logs
         self.stop_training = False
@@ -180,7 +184,7 @@ class Trainer:
         for epoch in range(initial_epoch, epochs):
             callback_list.on_epoch_begin(epoch)
             self.train(True)
-            totals, seen = None, 0
+            log = LogAccumulator(objective, per_batch=batch_logs_needed)
             for batch_index, batch in enumerate(stream.epoch()):
                 size = len(batch[0])
                 if batch_logs_needed:
@@ -188,9 +192,8 @@ class Trainer:
                                                                "size": size})
                 xb, yb, wb = batch[:len(xs)], batch[len(xs):len(xs) + n_out], \
                     batch[len(xs) + n_out:]
-                values = step.train(xb, yb, wb)
-                totals = values * size if totals is None else totals.add_(values, alpha=size)
-                seen += size
+                outs, extra = step.train(xb, yb, wb)
+                values = log.add(outs, yb, wb, extra, size)
                 if batch_logs_needed:
                     logs = {"batch": batch_index, "size": size}
                     logs.update(zip(out_labels, values.tolist()))
@@ -198,8 +201,7 @@ class Trainer:
                 if self.stop_training:
                     break
             self.train(False)
-            epoch_logs = dict(zip(out_labels, (totals / max(seen, 1)).tolist())) \
-                if totals is not None else {}
+            epoch_logs = dict(zip(out_labels, log.means()))
             if val and self._should_validate(epoch, validation_freq):
                 val_values = self._test_arrays(*val, batch_size, validation_steps)
                 epoch_logs.update(("val_" + k, v) for k, v in zip(out_labels, val_values))
@@ -321,10 +323,13 @@ class Trainer:
         batch = next(iter(stream.epoch()))
         self.train(True)
         try:
-            values = self._step().train(batch[:len(xs)], batch[len(xs):len(xs) + len(ys)],
-                                        batch[len(xs) + len(ys):]).tolist()
+            outs, extra = self._step().train(batch[:len(xs)], batch[len(xs):len(xs) + len(ys)],
+                                             batch[len(xs) + len(ys):])
         finally:
             self.train(False)
+        log = LogAccumulator(self._ensure_objective(), per_batch=True)
+        values = log.add(outs, batch[len(xs):len(xs) + len(ys)], batch[len(xs) + len(ys):],
+                         extra, len(xs[0])).tolist()
         return values[0] if len(values) == 1 else values
 
     def test_on_batch(self, x, y, sample_weight=None):

@@ -10,10 +10,12 @@ from cornu.utils.data_utils import get_file, hash_file, validate_file
 from cornu.utils.np_utils import normalize, to_categorical
 from cornu.utils.progbar import Progbar
 from cornu.utils.random import set_random_seed
+from cornu.utils.vis_utils import model_to_dot, plot_model
 from cornu.utils.serialization import (CustomObjectScope, custom_object_scope,
                                        deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
 __all__ = ["CustomObjectScope", "Progbar", "custom_object_scope", "deserialize_keras_object",
-           "get_custom_objects", "get_file", "hash_file", "normalize", "serialize_keras_object",
+           "get_custom_objects", "get_file", "hash_file", "model_to_dot", "normalize", "plot_model",
+           "serialize_keras_object",
            "set_random_seed", "to_categorical", "validate_file"]

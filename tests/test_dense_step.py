@@ -1,0 +1,105 @@
+"""The hand-derived Dense-stack step against the general autograd step: same updates."""
+import numpy as np
+import pytest
+import torch
+
+from cornu import layers, optimizers
+from cornu.engine.step import TrainStep
+from cornu.models import Sequential
+
+CONFIGS = [
+    ("relu", "relu", "linear", "mse", 1),
+    ("tanh", "sigmoid", "linear", "mae", 2),
+    ("relu", "relu", "sigmoid", "binary_crossentropy", 1),
+    ("relu", "tanh", "sigmoid", "binary_crossentropy", 3),
+    ("relu", "relu", "softmax", "categorical_crossentropy", 4),
+    ("sigmoid", "relu", "softmax", "sparse_categorical_crossentropy", 4),
+    ("relu", "linear", "softmax", "mse", 3),
+    ("relu", "relu", "linear", "binary_crossentropy", 1),
+    ("relu", "relu", "sigmoid", "categorical_crossentropy", 3),
+]
+
+
+def _targets(loss, units, rng):
+    if loss == "sparse_categorical_crossentropy":
+        return rng.randint(0, units, size=(16, 1)).astype("float32")
+    if loss == "categorical_crossentropy":
+        return np.eye(units, dtype="float32")[rng.randint(0, units, size=16)]
+    if loss == "binary_crossentropy":
+        return rng.randint(0, 2, size=(16, units)).astype("float32")
+    return rng.randn(16, units).astype("float32")
+
+
+def _model(first, second, last, units, use_activation_layer):
+    stack = [layers.Dense(6, activation=first, input_shape=(5,))]
+    if use_activation_layer:
+        stack += [layers.Dense(4), layers.Activation(second)]
+    else:
+        stack += [layers.Dense(4, activation=second)]
+    stack.append(layers.Dense(units, activation=last))
+    return Sequential(stack)
+
+
+@pytest.mark.parametrize("use_activation_layer", [False, True])
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+@pytest.mark.parametrize("first,second,last,loss,units", CONFIGS)
+def test_dense_step_matches_autograd(first, second, last, loss, units, optimizer,
+                                     use_activation_layer):
+    rng = np.random.RandomState(0)
+    x = torch.from_numpy(rng.randn(16, 5).astype("float32"))
+    y = torch.from_numpy(_targets(loss, units, rng))
+    fast = _model(first, second, last, units, use_activation_layer)
+    slow = _model(first, second, last, units, use_activation_layer)
+    slow.set_weights(fast.get_weights())
+    fast.compile(optimizers.get(optimizer), loss)
+    slow.compile(optimizers.get(optimizer), loss)
+    fast_step, slow_step = fast._step(), slow._step()
+    slow_step.dense = None
+    assert fast_step.dense is not None
+    for _ in range(3):
+        out_fast, _ = fast_step.train([x], [y], [None])
+        out_slow, _ = slow_step.train([x], [y], [None])
+        np.testing.assert_allclose(out_fast[0].numpy(), out_slow[0].numpy(), rtol=1e-5,
+                                   atol=1e-6)
+    for a, b in zip(fast.get_weights(), slow.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_dense_step_with_dropout_keeps_expected_scale():
+    model = Sequential([layers.Dense(3, input_shape=(4,), kernel_initializer="ones"),
+                        layers.Dropout(0.5), layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizers.SGD(lr=0.0), "mse")
+    step = model._step()
+    assert step.dense is not None
+    x = torch.ones(20000, 4)
+    out, _ = step.train([x], [torch.zeros(20000, 1)], [None])
+    values = out[0].numpy()
+    assert set(np.unique(values).round(4)) <= {0.0, 8.0, 16.0, 24.0}
+    assert values.mean() == pytest.approx(12.0, rel=0.03)
+
+
+def test_unsupported_models_use_autograd():
+    with_regularizer = Sequential([layers.Dense(2, input_shape=(3,), kernel_regularizer="l2")])
+    with_regularizer.compile("sgd", "mse")
+    assert with_regularizer._step().dense is None
+    elu = Sequential([layers.Dense(2, input_shape=(3,), activation="elu")])
+    elu.compile("sgd", "mse")
+    assert elu._step().dense is None
+    hinge = Sequential([layers.Dense(2, input_shape=(3,))])
+    hinge.compile("sgd", "hinge")
+    assert hinge._step().dense is None
+    frozen = Sequential([layers.Dense(2, input_shape=(3,)), layers.Dense(1)])
+    frozen.layers[0].trainable = False
+    frozen.compile("sgd", "mse")
+    assert frozen._step().dense is not None
+    before = frozen.layers[0].get_weights()
+    frozen.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
+    np.testing.assert_array_equal(before[0], frozen.layers[0].get_weights()[0])
+
+
+def test_sample_weights_fall_back_to_autograd_per_batch():
+    model = Sequential([layers.Dense(1, input_shape=(2,))])
+    model.compile(optimizers.SGD(lr=0.0), "mse")
+    loss = model.train_on_batch(np.ones((2, 2)), np.zeros((2, 1)), sample_weight=np.array([1., 0.]))
+    pred = model.predict(np.ones((1, 2)))[0, 0]
+    assert loss == pytest.approx(pred ** 2, rel=1e-5)
