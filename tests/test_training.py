@@ -63,7 +63,7 @@ def test_evaluate_scalar_and_list_and_metrics_names():
     loss, mae = model.evaluate(X, Y, verbose=0, batch_size=3)
     assert loss == pytest.approx(np.mean((pred - Y) ** 2), rel=1e-6)
     assert mae == pytest.approx(np.mean(np.abs(pred - Y)), rel=1e-6)
-    assert model.metrics_names == ["loss", "mae"]
+    assert model.metrics_names == ["loss", "mean_absolute_error"]
     plain = linear_model()
     assert isinstance(plain.evaluate(X, Y, verbose=0), float)
 
@@ -94,14 +94,14 @@ def test_history_keys_in_both_spellings():
     model.compile("rmsprop", "categorical_crossentropy", metrics=["accuracy"])
     y = np.eye(2)[[0, 1, 1, 0]]
     history = model.fit(X, y, epochs=2, validation_data=(X, y), verbose=0)
-    assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert list(history.history) == ["loss", "acc", "val_loss", "val_acc"]
     assert history.history["acc"] == history.history["accuracy"]
     assert history.history["val_acc"] == history.history["val_accuracy"]
     assert "acc" in history.history and len(history.history["acc"]) == 2
     assert history.epoch == [0, 1]
     assert history.model is model
     assert history.params["epochs"] == 2 and history.params["samples"] == 4
-    assert history.params["metrics"] == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert history.params["metrics"] == ["loss", "acc", "val_loss", "val_acc"]
 
 
 def test_mae_metric_aliases():
@@ -325,7 +325,7 @@ def test_compile_positional_and_string_optimizer():
     model = Sequential([layers.Dense(1, input_shape=(2,))])
     model.compile("adam", "mse", ["mae"])
     assert isinstance(model.optimizer, optimizers.Adam)
-    assert model.metrics_names == ["loss", "mae"]
+    assert model.metrics_names == ["loss", "mean_absolute_error"]
 
 
 def test_custom_metric_function_named_by_function():
@@ -366,8 +366,8 @@ def test_multi_output_losses_weights_and_names():
     model = Model(inputs, [first, second])
     model.compile(optimizers.SGD(lr=0.0), ["mse", "mae"], loss_weights=[1.0, 0.5],
                   metrics=["mae"])
-    assert model.metrics_names == ["loss", "first_loss", "second_loss", "first_mae",
-                                   "second_mae"]
+    assert model.metrics_names == ["loss", "first_loss", "second_loss",
+                                   "first_mean_absolute_error", "second_mean_absolute_error"]
     p1, p2 = model.predict(X)
     values = model.evaluate(X, [Y, Y], verbose=0)
     mse, mae2 = np.mean((p1 - Y) ** 2), np.mean(np.abs(p2 - Y))

@@ -26,6 +26,19 @@ def _per_output(value, output_names, what, default=None):
     return [value] * len(output_names)
 
 
+def _keras2_metric_name(metric, name, fn):
+    """The log name Keras 2.2.4 gives a metric: ``acc`` for ``'accuracy'``, ``ce`` for
+    ``'crossentropy'``, the function's name for other strings (``'mae'`` ->
+    ``mean_absolute_error``). History answers the other spellings too."""
+    if not isinstance(metric, str):
+        return name
+    if metric in ("accuracy", "acc"):
+        return "acc"
+    if metric in ("crossentropy", "ce"):
+        return "ce"
+    return getattr(fn, "__name__", name)
+
+
 def weighted_mean(score, sample_weight):
     """Keras 2's weighted objective: per-sample scores times weights, over nonzero weights.
 
@@ -74,6 +87,7 @@ class CompiledObjective:
                 for metric in output_metrics or []:
                     name, fn = metrics_module.resolve(metric, self.loss_fns[index],
                                                       output_shapes[index])
+                    name = _keras2_metric_name(metric, name, fn)
                     name = ("weighted_" if weighted else "") + name
                     if multi:
                         name = f"{output_names[index]}_{name}"
