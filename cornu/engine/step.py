@@ -4,6 +4,7 @@ Everything per batch stays on the tensor side: the step returns one stacked tens
 logged values, which the loop sums; Python floats are made once per epoch (or per batch only
 when a callback reads batch logs).
 """
+from contextlib import contextmanager
 from itertools import repeat
 
 import numpy as np
@@ -12,6 +13,31 @@ import torch
 from cornu.engine import base_layer
 from cornu.engine.data_adapter import batch_shuffle
 from cornu.engine.dense_step import DenseStackStep
+
+# Models doing less than this many multiply-adds per batch run on one thread: for them, the
+# cost of waking and synchronising more threads exceeds the work (and on a busy machine, by far).
+_SINGLE_THREAD_WORK = 4_000_000
+
+
+@contextmanager
+def thread_policy(model, batch_size):
+    """Runs small models on one intra-op thread for the duration of a loop.
+
+    Args:
+        model: the model.
+        batch_size: samples per batch.
+    """
+    previous = torch.get_num_threads()
+    work = batch_size * sum(p.numel() for p in model.parameters())
+    if previous == 1 or work >= _SINGLE_THREAD_WORK:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
 
 # Below this many bytes an epoch's shuffled copy of the data is made in one gather, so that
 # batches are free views; above it, each batch is gathered on its own to bound memory.
@@ -100,8 +126,18 @@ class TrainStep:
         self.forward = model._forward
         self.objective = objective
         self.optimizer = optimizer
+        self.modules = list(model.modules())
         self.dense = None if optimizer is None else DenseStackStep.maybe(
             model, objective, optimizer, self.params, infos)
+
+    def set_training(self, mode):
+        """Puts every layer of the model in training (dropout on) or inference mode.
+
+        Args:
+            mode: True for training.
+        """
+        for module in self.modules:
+            module.training = mode
 
     def extra_losses(self, call_losses):
         """Regularisation and added losses of a step, summed (or None when there are none).
@@ -225,21 +261,18 @@ class LogAccumulator:
 _PENDING_BYTES = 64 * 2 ** 20
 
 
-def evaluate_batches(model, objective, stream, num_inputs, num_outputs, progbar=None):
+def evaluate_batches(step, stream, num_inputs, num_outputs, progbar=None):
     """Loss and metrics averaged over the batches of a stream (weighted by batch size).
 
     Args:
-        model: the compiled model.
-        objective: its ``CompiledObjective``.
+        step: the model's evaluation ``TrainStep`` (built without an optimizer).
         stream: a ``BatchStream`` of inputs, targets and weights.
         num_inputs: how many of the stream's arrays are inputs.
         num_outputs: how many are targets.
         progbar: a ``Progbar`` to advance, or None.
     """
-    step = TrainStep(model, objective, None)
-    if model.training:
-        model.train(False)
-    log = LogAccumulator(objective, per_batch=False)
+    step.set_training(False)
+    log = LogAccumulator(step.objective, per_batch=False)
     with torch.no_grad():
         for batch in stream.epoch():
             xs = batch[:num_inputs]

@@ -16,7 +16,7 @@ from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
 from cornu.engine.step import (BatchStream, LogAccumulator, TrainStep, evaluate_batches,
-                               predict_batches)
+                               predict_batches, thread_policy)
 from cornu.utils.progbar import Progbar
 
 _COMPILE_EXTRAS = {"run_eagerly", "jit_compile", "steps_per_execution", "target_tensors"}
@@ -36,6 +36,7 @@ class Trainer:
         self._compile_args = None
         self._objective = None
         self._train_step = None
+        self._eval_step = None
 
     # ----------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -69,6 +70,7 @@ class Trainer:
 
     def _invalidate_compiled_step(self):
         self._train_step = None
+        self._eval_step = None
 
     def _ensure_objective(self):
         if self._compile_args is None:
@@ -119,6 +121,11 @@ class Trainer:
         if self._train_step is None:
             self._train_step = TrainStep(self, self._ensure_objective(), self.optimizer)
         return self._train_step
+
+    def _evaluation_step(self):
+        if self._eval_step is None:
+            self._eval_step = TrainStep(self, self._ensure_objective(), None)
+        return self._eval_step
 
     # ----------------------------------------------------------------- fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
@@ -174,6 +181,17 @@ class Trainer:
         if val and verbose and steps_per_epoch is None:
             print(f"Train on {stream.num_samples} samples, validate on {len(val[0][0])} samples")
 
+        val_stream = BatchStream(val[0] + val[1] + val[2], batch_size, False,
+                                 validation_steps) if val else None
+        with thread_policy(self, batch_size):
+            self._fit_loop(stream, val_stream, callback_list, initial_epoch, epochs,
+                           validation_freq, len(xs), n_out)
+        return self.history
+
+    def _fit_loop(self, stream, val_stream, callback_list, initial_epoch, epochs,
+                  validation_freq, n_in, n_out):
+        objective = self._ensure_objective()
+        out_labels = list(objective.names)
         # Like TensorFlow on CPU, flush denormal floats to zero: optimizer slots of dead units
         # decay into denormals, which make every later step many times slower.
         torch.set_flush_denormal(True)
@@ -183,15 +201,14 @@ class Trainer:
         callback_list.on_train_begin()
         for epoch in range(initial_epoch, epochs):
             callback_list.on_epoch_begin(epoch)
-            self.train(True)
+            step.set_training(True)
             log = LogAccumulator(objective, per_batch=batch_logs_needed)
             for batch_index, batch in enumerate(stream.epoch()):
                 size = len(batch[0])
                 if batch_logs_needed:
                     callback_list.on_batch_begin(batch_index, {"batch": batch_index,
                                                                "size": size})
-                xb, yb, wb = batch[:len(xs)], batch[len(xs):len(xs) + n_out], \
-                    batch[len(xs) + n_out:]
+                xb, yb, wb = batch[:n_in], batch[n_in:n_in + n_out], batch[n_in + n_out:]
                 outs, extra = step.train(xb, yb, wb)
                 values = log.add(outs, yb, wb, extra, size)
                 if batch_logs_needed:
@@ -200,16 +217,15 @@ class Trainer:
                     callback_list.on_batch_end(batch_index, logs)
                 if self.stop_training:
                     break
-            self.train(False)
+            step.set_training(False)
             epoch_logs = dict(zip(out_labels, log.means()))
-            if val and self._should_validate(epoch, validation_freq):
-                val_values = self._test_arrays(*val, batch_size, validation_steps)
+            if val_stream is not None and self._should_validate(epoch, validation_freq):
+                val_values = evaluate_batches(self._evaluation_step(), val_stream, n_in, n_out)
                 epoch_logs.update(("val_" + k, v) for k, v in zip(out_labels, val_values))
             callback_list.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
         callback_list.on_train_end()
-        return self.history
 
     @staticmethod
     def _should_validate(epoch, validation_freq):
@@ -236,9 +252,8 @@ class Trainer:
     # ----------------------------------------------------------------- evaluate / predict
     def _test_arrays(self, xs, ys, sws, batch_size, steps=None, progbar=None):
         stream = BatchStream(xs + ys + sws, batch_size, False, steps)
-        values = evaluate_batches(self, self._ensure_objective(), stream, len(xs), len(ys),
-                                  progbar)
-        return values
+        with thread_policy(self, batch_size):
+            return evaluate_batches(self._evaluation_step(), stream, len(xs), len(ys), progbar)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None):
@@ -278,7 +293,8 @@ class Trainer:
         batch_size = 32 if batch_size is None else int(batch_size)
         xs = self._inputs(x)
         progbar = Progbar(target=len(xs[0])) if verbose == 1 else None
-        outputs = predict_batches(self, xs, batch_size, steps, progbar)
+        with thread_policy(self, min(batch_size, len(xs[0]))):
+            outputs = predict_batches(self, xs, batch_size, steps, progbar)
         return outputs[0] if len(outputs) == 1 else outputs
 
     def predict_classes(self, x, batch_size=32, verbose=0):
@@ -321,12 +337,13 @@ class Trainer:
         xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
         stream = BatchStream(xs + ys + sws, len(xs[0]), False, None)
         batch = next(iter(stream.epoch()))
-        self.train(True)
+        step = self._step()
+        step.set_training(True)
         try:
-            outs, extra = self._step().train(batch[:len(xs)], batch[len(xs):len(xs) + len(ys)],
-                                             batch[len(xs) + len(ys):])
+            outs, extra = step.train(batch[:len(xs)], batch[len(xs):len(xs) + len(ys)],
+                                     batch[len(xs) + len(ys):])
         finally:
-            self.train(False)
+            step.set_training(False)
         log = LogAccumulator(self._ensure_objective(), per_batch=True)
         values = log.add(outs, batch[len(xs):len(xs) + len(ys)], batch[len(xs) + len(ys):],
                          extra, len(xs[0])).tolist()
