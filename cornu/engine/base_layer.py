@@ -404,15 +404,31 @@ class Layer(torch.nn.Module):
         Node(self, tensors, outputs, kwargs)
         return outputs if multi else outputs[0]
 
+    def __getattr__(self, name):
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            # A property that raised AttributeError lands here; re-run it so its own message
+            # (e.g. "has multiple inbound nodes") reaches the user instead of torch's.
+            prop = getattr(type(self), name, None)
+            if isinstance(prop, property):
+                return prop.fget(self)
+            raise
+
     # ----------------------------------------------------------------- graph access
     def _node_attr(self, attr, what):
         if not self._inbound_nodes:
             raise AttributeError(f"Layer {self.name} is not connected, no {what} to return.")
+        if len(self._inbound_nodes) > 1 and attr in ("input_tensors", "output_tensors"):
+            raise AttributeError(f"Layer {self.name} has multiple inbound nodes, hence the notion "
+                                 f"of \"layer {what}\" is ill-defined. Use "
+                                 f"`get_{what}_at(node_index)` instead.")
         values = {repr(getattr(node, attr)) for node in self._inbound_nodes}
         if len(values) > 1:
-            raise AttributeError(f"Layer {self.name} has multiple inbound nodes, with different "
-                                 f"{what}s. Use `get_{what.replace(' ', '_')}_at(node_index)` "
-                                 f"instead.")
+            getter = "get_" + what.replace(" ", "_") + "_at(node_index)"
+            raise AttributeError(f"The layer \"{self.name}\" has multiple inbound nodes, with "
+                                 f"different {what}s. Hence the notion of \"{what}\" is "
+                                 f"ill-defined for the layer. Use `{getter}` instead.")
         return unpack_singleton(list(getattr(self._inbound_nodes[0], attr)))
 
     @property

@@ -9,7 +9,9 @@ Example:
 """
 import torch
 
+from cornu.backend.config import torch_dtype
 from cornu.engine.base_layer import Layer, to_list, unpack_singleton
+from cornu.engine.keras_tensor import KerasTensor, dummy_value
 from cornu.engine.graph import GraphPlan
 from cornu.engine.summary import print_summary
 from cornu.engine.trainer import Trainer
@@ -28,6 +30,9 @@ class Model(Trainer, Layer):
     """
 
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
+        # Keras 1 spellings, still accepted by Keras 2
+        inputs = kwargs.pop("input", inputs)
+        outputs = kwargs.pop("output", outputs)
         Layer.__init__(self, name=name, **kwargs)
         Trainer.__init__(self)
         self._plan = None
@@ -59,8 +64,8 @@ class Model(Trainer, Layer):
     # ----------------------------------------------------------------- structure
     @property
     def layers(self):
-        """The model's layers in Keras 2 order."""
-        return list(self._layers)
+        """The model's layers in Keras 2 order (for a subclassed model, its sublayers)."""
+        return list(self._layers) if self._plan is not None else self._sublayers()
 
     def get_layer(self, name=None, index=None):
         """Returns a layer by name or by index.
@@ -105,13 +110,15 @@ class Model(Trainer, Layer):
 
     @property
     def input_names(self):
-        """Names of the input layers."""
-        return [t._keras_history[0].name for t in self.inputs]
+        """Names of the input layers (``input_1`` ... for a subclassed model)."""
+        return [t._keras_history[0].name if t._keras_history else f"input_{i + 1}"
+                for i, t in enumerate(self.inputs)]
 
     @property
     def output_names(self):
-        """Names of the layers producing the outputs."""
-        return [t._keras_history[0].name for t in self.outputs]
+        """Names of the layers producing the outputs (``output_1`` ... when subclassed)."""
+        return [t._keras_history[0].name if t._keras_history else f"output_{i + 1}"
+                for i, t in enumerate(self.outputs)]
 
     def _require_built(self, what):
         if not self.inputs:
@@ -167,8 +174,27 @@ class Model(Trainer, Layer):
             return super().compute_output_shape(input_shape)
         return unpack_singleton([t.shape for t in self.outputs])
 
+    def build(self, input_shape):
+        """Builds a subclassed model for a batch input shape (graph models are built already).
+
+        Args:
+            input_shape: e.g. ``(None, 784)``, or a list of shapes for several inputs.
+        """
+        if self._plan is not None or self.inputs:
+            return
+        shapes = input_shape if isinstance(input_shape, list) else [tuple(input_shape)]
+        dtype = torch_dtype(self.dtype)
+        with torch.no_grad():
+            outputs = to_list(self.call(unpack_singleton([dummy_value(s, dtype) for s in shapes])))
+        self.inputs = [KerasTensor(s, dtype, name=f"input_{i + 1}") for i, s in enumerate(shapes)]
+        self.outputs = [KerasTensor((None,) + tuple(o.shape[1:]), o.dtype, name=f"output_{i + 1}")
+                        for i, o in enumerate(outputs)]
+        self.built = True
+
     def _forward(self, xs):
         """Training-engine entry: a list of input tensors -> a list of output tensors."""
+        if self._plan is None:
+            return to_list(self.call(unpack_singleton(list(xs))))
         return self._plan.run(dict(zip(self._input_ids, xs)))
 
     @property
@@ -191,7 +217,29 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
 
     def get_config(self):
-        return {"name": self.name}
+        """The Keras 2 config: ``{'name', 'layers', 'input_layers', 'output_layers'}``."""
+        from cornu.engine.network_config import functional_config
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds a model (fresh weights) from ``get_config()`` output.
+
+        Args:
+            config: the config dict.
+            custom_objects: a dict from name to custom classes or functions.
+        """
+        from cornu.engine.network_config import functional_from_config
+        return functional_from_config(cls, config, custom_objects)
+
+    def to_json(self, **kwargs):
+        """The architecture as a JSON string (``keras.models.model_from_json`` reads it).
+
+        Args:
+            **kwargs: passed to ``json.dumps``, e.g. ``indent=2``.
+        """
+        from cornu.engine.network_config import model_to_json
+        return model_to_json(self, **kwargs)
 
     def __repr__(self):
         return f"<{self.__class__.__name__} name={self.name!r} layers={len(self.layers)}>"

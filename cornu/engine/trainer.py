@@ -100,7 +100,7 @@ class Trainer:
     def _inputs(self, x):
         self._build_from_data(x)
         dtypes = [t.dtype for t in self.inputs]
-        return data.standardize(x, [t._keras_history[0].name for t in self.inputs],
+        return data.standardize(x, self.input_names,
                                 [t.shape for t in self.inputs], "input", dtypes)
 
     def _standardize(self, x, y, sample_weight=None, class_weight=None):
