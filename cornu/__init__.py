@@ -17,6 +17,17 @@ from cornu.layers import Input  # noqa: E402
 from cornu.models import Model, Sequential  # noqa: E402
 from cornu.utils.random import set_random_seed  # noqa: E402
 
+
+
+def load_ipython_extension(ipython):
+    """``%load_ext cornu`` in a notebook: ``import keras`` then resolves to cornu.
+
+    Args:
+        ipython: the running IPython shell.
+    """
+    install_keras_alias()
+
+
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints",
            "datasets", "initializers", "install_keras_alias", "layers", "losses", "metrics",
            "models", "optimizers", "regularizers", "set_random_seed", "uninstall_keras_alias",

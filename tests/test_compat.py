@@ -223,3 +223,14 @@ def test_version_usage_and_missing_file(launcher, capsys):
     assert launcher(["run", "-m"]) == 2
     assert launcher(["run", "nope.py"]) == 2
     assert "can't open file" in capsys.readouterr().err
+
+
+def test_notebook_extension_installs_the_alias():
+    import cornu
+    from cornu.compat import uninstall_keras_alias
+    cornu.load_ipython_extension(None)
+    try:
+        import keras.models
+        assert keras.models.Sequential is cornu.models.Sequential
+    finally:
+        uninstall_keras_alias()
