@@ -117,3 +117,57 @@ def test_dtype_is_kept():
     layer = layers.Dense(2, dtype="float64")
     layer(torch.ones(1, 3, dtype=torch.float64))
     assert layer.get_weights()[0].dtype == np.float64
+
+
+class PenalisedIdentity(Layer):
+    """Adds a VAE-style loss computed from its inputs inside call."""
+
+    def call(self, inputs):
+        self.add_loss(0.5 * (inputs ** 2).mean())
+        return inputs
+
+
+def test_add_loss_inside_call_counts_in_training_and_evaluation():
+    from cornu import optimizers
+    model = Sequential([layers.Dense(2, input_shape=(3,), kernel_initializer="ones"),
+                        PenalisedIdentity()])
+    model.compile(optimizers.SGD(lr=0.0), "mse")
+    x = np.ones((4, 3), "float32")
+    y = np.zeros((4, 2), "float32")
+    expected = 9.0 + 0.5 * 9.0
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(expected)
+    assert model.train_on_batch(x, y) == pytest.approx(expected)
+    assert model.layers[1]._losses == []
+
+
+def test_add_loss_callable_is_evaluated_every_step():
+    from cornu import optimizers
+    layer = layers.Dense(1, input_shape=(1,), kernel_initializer="ones", use_bias=False)
+    model = Sequential([layer])
+    layer.add_loss(lambda: layer.kernel.sum() * 10)
+    model.compile(optimizers.SGD(lr=0.01), "mse")
+    loss = model.train_on_batch(np.zeros((2, 1)), np.zeros((2, 1)))
+    assert loss == pytest.approx(10.0)
+    assert layer.get_weights()[0][0, 0] == pytest.approx(1 - 0.01 * 10)
+
+
+def test_input_spec_error_for_custom_layer():
+    from cornu.engine.input_spec import InputSpec
+
+    class NeedsFour(Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.input_spec = InputSpec(ndim=2, axes={-1: 4})
+
+    with pytest.raises(ValueError, match=r"Input 0 is incompatible with layer needs_four_1: "
+                                         r"expected axis -1 of input shape to have value 4 but "
+                                         r"got shape \(None, 3\)"):
+        NeedsFour()(layers.Input(shape=(3,)))
+    with pytest.raises(ValueError, match="expected ndim=2, found ndim=3"):
+        NeedsFour()(torch.ones(1, 2, 4))
+
+
+def test_add_update_is_recorded():
+    layer = Scale()
+    layer.add_update(["update"])
+    assert layer.updates == ["update"]

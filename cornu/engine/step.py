@@ -127,7 +127,7 @@ class TrainStep:
         self.objective = objective
         self.optimizer = optimizer
         self.modules = list(model.modules())
-        self.dense = None if optimizer is None else DenseStackStep.maybe(
+        self.dense = None if optimizer is None or self.persistent else DenseStackStep.maybe(
             model, objective, optimizer, self.params, infos)
 
     def set_training(self, mode):
