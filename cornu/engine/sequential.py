@@ -145,6 +145,17 @@ class Sequential(Model):
         return super().compute_output_shape(input_shape)
 
     def get_config(self):
-        from cornu.utils.serialization import serialize_keras_object
-        return {"name": self.name,
-                "layers": [serialize_keras_object(layer) for layer in self.layers]}
+        """The Keras 2 config: ``{'name': ..., 'layers': [{'class_name', 'config'}, ...]}``."""
+        from cornu.engine.network_config import sequential_config
+        return sequential_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds a Sequential (fresh weights) from its config, as a dict or a list.
+
+        Args:
+            config: ``get_config()`` output, or the list of layer configs of older Keras.
+            custom_objects: a dict from name to custom classes or functions.
+        """
+        from cornu.engine.network_config import sequential_from_config
+        return sequential_from_config(cls, config, custom_objects)
