@@ -271,7 +271,7 @@ def main(argv):
     args.load_before = os.getloadavg()[0]
     if args.load_before > 0.5:
         log(f"note: load average {args.load_before:.1f} before the run: other work shares the cores, "
-            "numbers will be noisy")
+            "numbers will be noisy (--threads 1 suffers least from it)")
     runs, missing = collect(args)
     table = summarize(runs, missing, args)
     elapsed = time.perf_counter() - started
