@@ -9,7 +9,14 @@ from cornu.engine.input_spec import InputSpec
 from cornu.layers.advanced_activations import ELU, PReLU, LeakyReLU, ReLU, Softmax, ThresholdedReLU
 from cornu.layers.core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,
                                Permute, RepeatVector, Reshape)
+from cornu.layers.lambda_layer import Lambda
+from cornu.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply,
+                                Subtract, add, average, concatenate, dot, maximum, minimum,
+                                multiply, subtract)
 
 __all__ = ["Layer", "Input", "InputLayer", "InputSpec", "Dense", "Activation", "Dropout",
            "Flatten", "Reshape", "Permute", "RepeatVector", "ActivityRegularization",
            "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "ReLU", "Softmax"]
+__all__ += ["Lambda", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
+            "Concatenate", "Dot", "add", "subtract", "multiply", "average", "maximum", "minimum",
+            "concatenate", "dot"]
