@@ -11,14 +11,13 @@ Example:
     >>> activations.hard_sigmoid(torch.tensor([0.0, 1.0]))
     tensor([0.5000, 0.7000])
 """
-import difflib
 import inspect
 
 import torch
 import torch.nn.functional as F
 
 from cornu.backend.config import torch_dtype
-from cornu.utils.serialization import (deserialize_keras_object, get_custom_objects,
+from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
 # Constants of the scaled exponential linear unit (Klambauer et al., 2017), as in Keras 2.
@@ -217,13 +216,7 @@ def serialize(activation):
 
 
 def _check_known(name, custom_objects):
-    if name in _ACTIVATIONS or name in (custom_objects or {}) or name in get_custom_objects():
-        return
-    hint = difflib.get_close_matches(str(name), list(_ACTIVATIONS), n=1)
-    did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-    raise ValueError(f"Unknown activation function: {name!r}.{did_you_mean} Valid names: "
-                     f"{', '.join(sorted(_ACTIVATIONS))}. For your own function, pass "
-                     "custom_objects={'name': fn} or register it with get_custom_objects().")
+    check_known(name, _ACTIVATIONS, custom_objects, "activation function")
 
 
 def _function_name_in_config(config, custom_objects):

@@ -11,12 +11,11 @@ Example:
     >>> constraints.get('non_neg')(torch.tensor([-1.0, 2.0]))
     tensor([0., 2.])
 """
-import difflib
 
 import torch
 
 from cornu.backend.config import epsilon
-from cornu.utils.serialization import (deserialize_keras_object, get_custom_objects,
+from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
 
@@ -184,14 +183,7 @@ def serialize(constraint):
 
 
 def _check_known(name, custom_objects):
-    if name in _CONSTRAINTS or name in (custom_objects or {}) or name in get_custom_objects():
-        return
-    hint = difflib.get_close_matches(str(name), list(_CONSTRAINTS), n=1)
-    did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-    raise ValueError(f"Unknown constraint: {name!r}.{did_you_mean} Valid names: "
-                     f"{', '.join(sorted(_CONSTRAINTS, key=str.lower))}. For your own "
-                     "constraint, pass custom_objects={'name': obj} or register it with "
-                     "get_custom_objects().")
+    check_known(name, _CONSTRAINTS, custom_objects, "constraint")
 
 
 def deserialize(config, custom_objects=None):

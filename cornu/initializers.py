@@ -13,14 +13,13 @@ Example:
     >>> initializers.Constant(2.0)((2,)).tolist()
     [2.0, 2.0]
 """
-import difflib
 import math
 
 import numpy as np
 import torch
 
 from cornu.backend.config import torch_dtype
-from cornu.utils.serialization import (deserialize_keras_object, get_custom_objects,
+from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
 # Standard deviation of a unit normal truncated to [-2, 2]
@@ -532,14 +531,7 @@ def serialize(initializer):
 
 
 def _check_known(name, custom_objects):
-    if name in _INITIALIZERS or name in (custom_objects or {}) or name in get_custom_objects():
-        return
-    hint = difflib.get_close_matches(str(name), list(_INITIALIZERS), n=1)
-    did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-    raise ValueError(f"Unknown initializer: {name!r}.{did_you_mean} Valid names: "
-                     f"{', '.join(sorted(_INITIALIZERS, key=str.lower))}. For your own "
-                     "initializer, pass custom_objects={'name': obj} or register it with "
-                     "get_custom_objects().")
+    check_known(name, _INITIALIZERS, custom_objects, "initializer")
 
 
 def deserialize(config, custom_objects=None):

@@ -17,14 +17,13 @@ Example:
     >>> round(float(losses.BinaryCrossentropy()(torch.tensor([[1.]]), torch.tensor([[0.5]]))), 4)
     0.6931
 """
-import difflib
 import math
 
 import torch
 import torch.nn.functional as F
 
 from cornu.backend.config import epsilon, torch_dtype
-from cornu.utils.serialization import (deserialize_keras_object, get_custom_objects,
+from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
 _CATEGORICAL_HINT = (" It looks like you are passing integer class labels to `{name}`, which "
@@ -843,14 +842,8 @@ _OBJECTS = {**LOSS_FUNCTIONS, **LOSS_CLASSES}
 
 
 def _check_known(name, custom_objects):
-    if name in _OBJECTS or name in (custom_objects or {}) or name in get_custom_objects():
-        return
-    hint = difflib.get_close_matches(str(name), list(_OBJECTS), n=1)
-    did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-    raise ValueError(f"Unknown loss function: {name!r}.{did_you_mean} Valid names: "
-                     f"{', '.join(sorted(LOSS_FUNCTIONS))} (or a loss class such as "
-                     "'BinaryCrossentropy'). For your own loss, pass custom_objects={'name': fn} "
-                     "or register it with keras.utils.get_custom_objects().")
+    listed = ", ".join(sorted(LOSS_FUNCTIONS)) + " (or a loss class such as 'BinaryCrossentropy')"
+    check_known(name, _OBJECTS, custom_objects, "loss function", valid_names=listed)
 
 
 def serialize(loss):

@@ -17,7 +17,6 @@ Example:
     >>> metrics.history_aliases('val_acc')
     ['val_accuracy']
 """
-import difflib
 
 import torch
 
@@ -29,7 +28,7 @@ from cornu.losses import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy,  # noq
                           mean_absolute_error, mean_absolute_percentage_error,
                           mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson,
                           sparse_categorical_crossentropy, squared_hinge)
-from cornu.utils.serialization import (deserialize_keras_object, get_custom_objects,
+from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
 _CONTEXT_DEPENDENT = ("accuracy", "acc", "crossentropy", "ce")
@@ -170,19 +169,13 @@ _OBJECTS = {**losses.LOSS_FUNCTIONS, **METRIC_FUNCTIONS}
 # ----------------------------------------------------------------------------------------------
 
 def _check_known(name, custom_objects):
-    if name in _OBJECTS or name in (custom_objects or {}) or name in get_custom_objects():
-        return
-    if name in _CONTEXT_DEPENDENT:
+    if name in _CONTEXT_DEPENDENT and name not in _OBJECTS:
         raise ValueError(f"The metric {name!r} depends on the model's output shape and loss, so it "
                          "has no fixed function: pass it to compile(metrics=[...]) (or use "
                          "metrics.resolve), or name the function you mean: 'binary_accuracy', "
                          "'categorical_accuracy', 'sparse_categorical_accuracy'.")
-    hint = difflib.get_close_matches(str(name), list(_OBJECTS) + list(_CONTEXT_DEPENDENT), n=1)
-    did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-    raise ValueError(f"Unknown metric function: {name!r}.{did_you_mean} Valid names: "
-                     f"{', '.join(sorted(_OBJECTS) + list(_CONTEXT_DEPENDENT))}. For your own "
-                     "metric, pass custom_objects={'name': fn} or register it with "
-                     "keras.utils.get_custom_objects().")
+    check_known(name, _OBJECTS, custom_objects, "metric function",
+                valid_names=", ".join(sorted(_OBJECTS) + list(_CONTEXT_DEPENDENT)))
 
 
 def serialize(metric):

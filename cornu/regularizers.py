@@ -9,11 +9,10 @@ Example:
     >>> regularizers.l2(0.001)(torch.tensor([1.0, 2.0]))
     tensor(0.0050)
 """
-import difflib
 
 import torch
 
-from cornu.utils.serialization import (deserialize_keras_object, get_custom_objects,
+from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
 
@@ -171,14 +170,7 @@ def serialize(regularizer):
 
 
 def _check_known(name, custom_objects):
-    if name in _REGULARIZERS or name in (custom_objects or {}) or name in get_custom_objects():
-        return
-    hint = difflib.get_close_matches(str(name), list(_REGULARIZERS), n=1)
-    did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
-    raise ValueError(f"Unknown regularizer: {name!r}.{did_you_mean} Valid names: "
-                     f"{', '.join(sorted(_REGULARIZERS, key=str.lower))}. For your own "
-                     "regularizer, pass custom_objects={'name': obj} or register it with "
-                     "get_custom_objects().")
+    check_known(name, _REGULARIZERS, custom_objects, "regularizer")
 
 
 def deserialize(config, custom_objects=None):

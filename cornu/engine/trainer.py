@@ -242,10 +242,10 @@ class Trainer:
 
     def _validation_arrays(self, validation_data):
         if not isinstance(validation_data, (list, tuple)) or len(validation_data) not in (2, 3):
+            count = len(validation_data) if isinstance(validation_data, (list, tuple)) else 1
             raise ValueError("When passing validation_data, it must contain 2 (x_val, y_val) or "
                              "3 (x_val, y_val, val_sample_weights) items, however it contains "
-                             f"{len(validation_data) if isinstance(validation_data, (list, tuple)) else 'not a tuple'}"
-                             " items.")
+                             f"{count} items.")
         weights = validation_data[2] if len(validation_data) == 3 else None
         return self._standardize(validation_data[0], validation_data[1], weights)
 
