@@ -10,6 +10,7 @@ from cornu.layers.advanced_activations import ELU, PReLU, LeakyReLU, ReLU, Softm
 from cornu.layers.core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,
                                Permute, RepeatVector, Reshape)
 from cornu.layers.lambda_layer import Lambda
+from cornu.layers.serialization import deserialize, serialize
 from cornu.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum, Multiply,
                                 Subtract, add, average, concatenate, dot, maximum, minimum,
                                 multiply, subtract)
@@ -19,4 +20,4 @@ __all__ = ["Layer", "Input", "InputLayer", "InputSpec", "Dense", "Activation", "
            "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "ReLU", "Softmax"]
 __all__ += ["Lambda", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
             "Concatenate", "Dot", "add", "subtract", "multiply", "average", "maximum", "minimum",
-            "concatenate", "dot"]
+            "concatenate", "dot", "serialize", "deserialize"]
