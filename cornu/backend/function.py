@@ -78,6 +78,7 @@ class Function:
         self._modules = list({id(m): m for layer in self._plan.layers
                               for m in layer.modules()}.values())
         self._layers = torch.nn.ModuleList(self._plan.layers)
+        self._parameter_count = sum(p.numel() for p in self._layers.parameters())
 
     @staticmethod
     def _check_updates(updates):
@@ -119,7 +120,7 @@ class Function:
         for tensor in self._phase_feeds + [learning_phase_placeholder()]:
             values[id(tensor)] = torch.tensor(bool(phase))
         fed = [v for v in values.values() if v.dim()]
-        with thread_policy(self._layers, fed[0].shape[0] if fed else 1):
+        with thread_policy(self._parameter_count, fed[0].shape[0] if fed else 1):
             results = self._run(values, phase)
         computed = dict(zip(self._computed_ids, results))
         with torch.no_grad():

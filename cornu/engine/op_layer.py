@@ -222,7 +222,10 @@ class TensorOp(Layer):
         return out if multi else out[0]
 
     def get_config(self):
-        return {"name": self.name, "op": self.op_name}
+        raise NotImplementedError(
+            f"Layer {self.name} is a backend operation ({self.op_name}) applied to symbolic "
+            "tensors, which has no config to save or clone. Wrap the computation in a Lambda "
+            "layer, e.g. Lambda(lambda x: K.mean(x, axis=1)), to make the model serialisable.")
 
 
 class GradientOp(TensorOp):

@@ -16,19 +16,20 @@ from cornu.engine.dense_step import DenseStackStep
 
 # Models doing less than this many multiply-adds per batch run on one thread: for them, the
 # cost of waking and synchronising more threads exceeds the work (and on a busy machine, by far).
-_SINGLE_THREAD_WORK = 4_000_000
+# Above it (e.g. one MNIST row through 784-512-10), reading the weights gains from more cores.
+_SINGLE_THREAD_WORK = 200_000
 
 
 @contextmanager
-def thread_policy(model, batch_size):
+def thread_policy(parameter_count, batch_size):
     """Runs small models on one intra-op thread for the duration of a loop.
 
     Args:
-        model: the model.
+        parameter_count: scalars in the model's weights.
         batch_size: samples per batch.
     """
     previous = torch.get_num_threads()
-    work = batch_size * sum(p.numel() for p in model.parameters())
+    work = batch_size * parameter_count
     if previous == 1 or work >= _SINGLE_THREAD_WORK:
         yield
         return
@@ -52,9 +53,11 @@ class BatchStream:
         batch_size: samples per batch.
         shuffle: True (samples), ``'batch'`` (batch-sized chunks) or False.
         steps: batches per epoch, or None for one pass over the data.
+        reusable: how many leading arrays (the inputs) may be gathered into one buffer reused
+            from batch to batch; their batches are valid only until the next one is drawn.
     """
 
-    def __init__(self, arrays, batch_size, shuffle, steps):
+    def __init__(self, arrays, batch_size, shuffle, steps, reusable=0):
         if batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, received {batch_size}.")
         self.tensors = [None if a is None else torch.from_numpy(a) for a in arrays]
@@ -62,6 +65,7 @@ class BatchStream:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.steps = steps
+        self.reusable = reusable
         self._nbytes = sum(t.numel() * t.element_size() for t in self.tensors if t is not None)
         self._pending = iter(())
 
@@ -83,8 +87,21 @@ class BatchStream:
         if self._nbytes <= _WHOLE_EPOCH_GATHER_BYTES:
             return zip(*[repeat(None) if t is None else t.index_select(0, index).split(size)
                          for t in self.tensors])
-        return ([None if t is None else t.index_select(0, part) for t in self.tensors]
-                for part in index.split(size))
+        return self._gathered_batches(index)
+
+    def _gathered_batches(self, index):
+        """Large data: gathers each batch on its own, into reused buffers for the inputs (fresh
+        memory for every batch would cost page faults and fragment the heap)."""
+        size = self.batch_size
+        buffers = [torch.empty((size,) + tuple(t.shape[1:]), dtype=t.dtype)
+                   if t is not None and i < self.reusable else None
+                   for i, t in enumerate(self.tensors)]
+        for part in index.split(size):
+            count = len(part)
+            yield [None if t is None else
+                   t.index_select(0, part) if buffer is None else
+                   torch.index_select(t, 0, part, out=buffer[:count])
+                   for t, buffer in zip(self.tensors, buffers)]
 
     def epoch(self):
         """Yields the batches of one epoch, each a list of tensors (or None)."""

@@ -37,6 +37,7 @@ class Trainer:
         self._objective = None
         self._train_step = None
         self._eval_step = None
+        self._parameter_total = None
 
     # ----------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -71,6 +72,13 @@ class Trainer:
     def _invalidate_compiled_step(self):
         self._train_step = None
         self._eval_step = None
+        self._parameter_total = None
+
+    def _parameter_count(self):
+        """Scalars in all weights, cached until the model's structure changes."""
+        if self._parameter_total is None:
+            self._parameter_total = sum(p.numel() for p in self.parameters())
+        return self._parameter_total
 
     def _ensure_objective(self):
         if self._compile_args is None:
@@ -162,7 +170,8 @@ class Trainer:
         elif validation_split and validation_split > 0:
             (xs, ys, sws), val = self._split(xs, ys, sws, validation_split)
 
-        stream = BatchStream(xs + ys + [w for w in sws], batch_size, shuffle, steps_per_epoch)
+        stream = BatchStream(xs + ys + sws, batch_size, shuffle, steps_per_epoch,
+                             reusable=len(xs))
         n_out = len(ys)
         objective = self._ensure_objective()
         out_labels = list(objective.names)
@@ -183,7 +192,7 @@ class Trainer:
 
         val_stream = BatchStream(val[0] + val[1] + val[2], batch_size, False,
                                  validation_steps) if val else None
-        with thread_policy(self, batch_size):
+        with thread_policy(self._parameter_count(), batch_size):
             self._fit_loop(stream, val_stream, callback_list, initial_epoch, epochs,
                            validation_freq, len(xs), n_out)
         return self.history
@@ -252,7 +261,7 @@ class Trainer:
     # ----------------------------------------------------------------- evaluate / predict
     def _test_arrays(self, xs, ys, sws, batch_size, steps=None, progbar=None):
         stream = BatchStream(xs + ys + sws, batch_size, False, steps)
-        with thread_policy(self, batch_size):
+        with thread_policy(self._parameter_count(), batch_size):
             return evaluate_batches(self._evaluation_step(), stream, len(xs), len(ys), progbar)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
@@ -293,7 +302,7 @@ class Trainer:
         batch_size = 32 if batch_size is None else int(batch_size)
         xs = self._inputs(x)
         progbar = Progbar(target=len(xs[0])) if verbose == 1 else None
-        with thread_policy(self, min(batch_size, len(xs[0]))):
+        with thread_policy(self._parameter_count(), min(batch_size, len(xs[0]))):
             outputs = predict_batches(self, xs, batch_size, steps, progbar)
         return outputs[0] if len(outputs) == 1 else outputs
 

@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F
 
 from cornu import activations, constraints, initializers, regularizers
+from cornu.backend.learning_phase import learning_phase_value
 from cornu.engine.base_layer import Layer
 from cornu.engine.input_spec import InputSpec
 
@@ -74,17 +75,21 @@ class Dense(Layer):
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
-        self._is_linear = self.activation is activations.linear
+        # Plain references for the hot path (torch's attribute lookup of parameters is slow);
+        # set_weights and optimizers update these same tensors in place.
+        self._compute = (self.kernel, self.bias,
+                         None if self.activation is activations.linear else self.activation)
         super().build(input_shape)
 
     def call(self, inputs):
-        if inputs.dim() == 2 and self.bias is not None:
-            out = torch.addmm(self.bias, inputs, self.kernel)
+        kernel, bias, activation = self._compute
+        if bias is not None and inputs.dim() == 2:
+            out = torch.addmm(bias, inputs, kernel)
         else:
-            out = inputs.matmul(self.kernel)
-            if self.bias is not None:
-                out = out + self.bias
-        return out if self._is_linear else self.activation(out)
+            out = inputs.matmul(kernel)
+            if bias is not None:
+                out = out + bias
+        return out if activation is None else activation(out)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
@@ -156,7 +161,9 @@ class Dropout(Layer):
         self.supports_masking = True
 
     def call(self, inputs, training=None):
-        training = self.training if training is None else training
+        if training is None:
+            phase = learning_phase_value()
+            training = self.training if phase is None else bool(phase)
         if not training or self.rate == 0:
             return inputs
         if self.noise_shape is None:
