@@ -92,3 +92,25 @@ def test_unbuilt_model_summary_error():
         assert "has not yet been built" in str(error)
     else:
         raise AssertionError("summary() of an unbuilt model must raise")
+
+
+def test_multi_gpu_style_summary_matches_the_book_layout():
+    """Zero to Deep Learning ch. 13 prints multi_gpu_model's summary: an input, two slicing
+    Lambdas, the replicated Sequential called twice, and a Concatenate named after the output."""
+    inner = Sequential([layers.Dense(4, input_shape=(8,)), layers.Dense(1)])
+    x = layers.Input(shape=(8,), name="dense_1_input")
+    first = layers.Lambda(lambda t: t[:2])(x)
+    second = layers.Lambda(lambda t: t[2:])(x)
+    merged = layers.Concatenate(axis=0, name="dense_2")([inner(first), inner(second)])
+    model = Model(x, merged)
+    rows = [r.rstrip() for r in _summary(model).splitlines()]
+    assert rows[2] == "Layer (type)                    Output Shape         Param #     Connected to"
+    assert rows[4] == "dense_1_input (InputLayer)      (None, 8)            0"
+    assert rows[6] == "lambda_1 (Lambda)               (None, 8)            0           dense_1_input[0][0]"
+    assert rows[8] == "lambda_2 (Lambda)               (None, 8)            0           dense_1_input[0][0]"
+    assert rows[10] == "sequential_1 (Sequential)       (None, 1)            41          lambda_1[0][0]"
+    assert rows[11] == " " * 65 + "lambda_2[0][0]"
+    assert rows[13] == "dense_2 (Concatenate)           (None, 1)            0           sequential_1[1][0]"
+    assert rows[14] == " " * 65 + "sequential_1[2][0]"
+    assert rows[-4:] == ["Total params: 41", "Trainable params: 41", "Non-trainable params: 0",
+                         "_" * 98]

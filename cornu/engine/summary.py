@@ -45,6 +45,9 @@ def _connections(layer, relevant_nodes):
             continue
         for inbound, node_index, tensor_index in zip(node.inbound_layers, node.node_indices,
                                                      node.tensor_indices):
+            # Keras 2 models own a node 0 (their inner graph), so their calls count from 1.
+            if hasattr(inbound, "_plan"):
+                node_index += 1
             found.append(f"{inbound.name}[{node_index}][{tensor_index}]")
     return found
 
