@@ -29,9 +29,9 @@ _LOSSES = {losses.mean_squared_error, losses.mean_absolute_error, losses.binary_
            losses.categorical_crossentropy, losses.sparse_categorical_crossentropy}
 
 
-def _clip_mask(p):
-    eps = epsilon()
-    return (p >= eps) & (p <= 1 - eps)
+def _clipped(p):
+    """Where Keras's clip to ``[eps, 1 - eps]`` changes ``p`` (its gradient is zero there)."""
+    return p.clamp(epsilon(), 1 - epsilon()) != p
 
 
 def _output_gradient(loss, act, a, y):
@@ -43,19 +43,19 @@ def _output_gradient(loss, act, a, y):
         return _act_backward(act, (a - y).sign_().div_(n * d), a)
     if loss is losses.binary_crossentropy:
         if act is activations.sigmoid:
-            return torch.where(_clip_mask(a), a - y, 0.0).div_(n * d)
+            return (a - y).masked_fill_(_clipped(a), 0.0).div_(n * d)
         c = a.clamp(epsilon(), 1 - epsilon())
-        grad = torch.where(_clip_mask(a), (c - y) / (c * (1 - c)), 0.0).div_(n * d)
+        grad = ((c - y) / (c * (1 - c))).masked_fill_(c != a, 0.0).div_(n * d)
         return _act_backward(act, grad, a)
     if loss is losses.sparse_categorical_crossentropy:
         y = torch.nn.functional.one_hot(y.reshape(-1).long(), d).to(a.dtype)
     if act is activations.softmax:
-        masked = torch.where(_clip_mask(a), y, 0.0)
+        masked = y.masked_fill(_clipped(a), 0.0)
         return (a * masked.sum(-1, keepdim=True)).sub_(masked).div_(n)
     total = a.sum(-1, keepdim=True)
     q = a / total
     c = q.clamp(epsilon(), 1 - epsilon())
-    grad_q = torch.where(_clip_mask(q), -y / c, 0.0)
+    grad_q = (-y / c).masked_fill_(c != q, 0.0)
     grad = (grad_q - (grad_q * q).sum(-1, keepdim=True)) / total
     return _act_backward(act, grad.div_(n), a)
 
@@ -135,7 +135,9 @@ class DenseStackStep:
             x: the input batch (2-D).
             y: the target batch.
         """
-        with torch.no_grad():
+        grad_mode = torch.is_grad_enabled()
+        torch._C._set_grad_enabled(False)  # `with torch.no_grad()`, at a fraction of the cost
+        try:
             saved = []
             a = x
             for step in self.steps:
@@ -165,4 +167,6 @@ class DenseStackStep:
                 if index:
                     grad = grad.mm(step[3])
             self.optimizer.step(self.params)
+        finally:
+            torch._C._set_grad_enabled(grad_mode)
         return a

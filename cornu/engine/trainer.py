@@ -16,7 +16,7 @@ from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
 from cornu.engine.step import (BatchStream, LogAccumulator, TrainStep, evaluate_batches,
-                               predict_batches, thread_policy)
+                               gc_paused, predict_batches, thread_policy)
 from cornu.utils.progbar import Progbar
 
 _COMPILE_EXTRAS = {"run_eagerly", "jit_compile", "steps_per_execution", "target_tensors"}
@@ -192,7 +192,7 @@ class Trainer:
 
         val_stream = BatchStream(val[0] + val[1] + val[2], batch_size, False,
                                  validation_steps) if val else None
-        with thread_policy(self._parameter_count(), batch_size):
+        with thread_policy(self._parameter_count(), batch_size), gc_paused():
             self._fit_loop(stream, val_stream, callback_list, initial_epoch, epochs,
                            validation_freq, len(xs), n_out)
         return self.history
