@@ -172,7 +172,7 @@ class TrainStep:
             mode: True for training.
         """
         for module in self.modules:
-            module.training = mode
+            module.__dict__["training"] = mode  # a plain flag: skip torch's __setattr__
 
     def extra_losses(self, call_losses):
         """Regularisation and added losses of a step, summed (or None when there are none).
@@ -314,7 +314,7 @@ def evaluate_batches(step, stream, num_inputs, num_outputs, progbar=None):
             ys = batch[num_inputs:num_inputs + num_outputs]
             sws = batch[num_inputs + num_outputs:]
             outs, call_losses = step.run_forward(xs)
-            log.add(outs, ys, sws, step.extra_losses(call_losses), len(xs[0]))
+            log.add(outs, ys, sws, step.extra_losses(call_losses), xs[0].shape[0])
             if progbar is not None:
                 progbar.update(log.seen)
     return log.means()

@@ -213,7 +213,7 @@ class Trainer:
             step.set_training(True)
             log = LogAccumulator(objective, per_batch=batch_logs_needed)
             for batch_index, batch in enumerate(stream.epoch()):
-                size = len(batch[0])
+                size = batch[0].shape[0]
                 if batch_logs_needed:
                     callback_list.on_batch_begin(batch_index, {"batch": batch_index,
                                                                "size": size})
