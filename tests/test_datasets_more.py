@@ -182,10 +182,15 @@ def keras224_imdb(raw, num_words=None, skip_top=0, maxlen=None, seed=113, start_
         order = np.arange(len(raw[x_name]))
         rng.shuffle(order)
         splits.append(([raw[x_name][i] for i in order], [raw[y_name][i] for i in order]))
+    if maxlen:  # each split on its own (Keras 2.3 and later)
+        offset = 0 if start_char is None else 1
+        splits = [tuple(map(list, zip(*[(x, y) for x, y in zip(*split)
+                                        if len(x) + offset < maxlen]))) or ([], [])
+                  for split in splits]
     xs, labels = keras224_word_sequences(splits[0][0] + splits[1][0], splits[0][1] + splits[1][1],
-                                         num_words, skip_top, maxlen, start_char, oov_char,
+                                         num_words, skip_top, None, start_char, oov_char,
                                          index_from)
-    n = len(raw["x_train"])
+    n = len(splits[0][0])
     return (xs[:n], labels[:n]), (xs[n:], labels[n:])
 
 
@@ -235,16 +240,16 @@ def test_imdb_num_words_skip_top_and_dropping_oov(home, imdb_file):
     assert lists_of(x_train) == [[1, 2, 3, 4, 5]]
 
 
-def test_imdb_maxlen_keeps_len_below_maxlen_and_splits_as_keras_2_2_4(home, imdb_file):
-    imdb_file([[5, 6, 7]], [1], [[8]], [0])  # encoded lengths: train 4, test 2
-    (x_train, y_train), (x_test, y_test) = imdb.load_data(maxlen=5)
-    assert lists_of(x_train) == [[1, 8, 9, 10]] and lists_of(x_test) == [[1, 2]]
-    # maxlen=4 drops the 4-token review; as in Keras 2.2.4 the first len(x_train) survivors
-    # (here the test review) form the training set.
+def test_imdb_maxlen_keeps_len_below_maxlen_in_each_split(home, imdb_file):
+    imdb_file([[5, 6, 7], [5]], [1, 0], [[8]], [0])  # encoded lengths: train 4 and 2, test 2
+    (x_train, y_train), (x_test, y_test) = imdb.load_data(maxlen=5, seed=0)
+    assert sorted(lists_of(x_train)) == [[1, 8], [1, 8, 9, 10]] and lists_of(x_test) == [[1, 2]]
+    # maxlen=4 drops the 4-token review from the training split only; no test review moves
+    # into training (Keras 2.2.4 filtered both splits together and cut at len(x_train)).
     (x_train, y_train), (x_test, y_test) = imdb.load_data(maxlen=4)
-    assert lists_of(x_train) == [[1, 2]] and y_train.tolist() == [0]
-    assert len(x_test) == 0 and len(y_test) == 0
-    with pytest.raises(ValueError, match="no sequence was kept. Increase maxlen"):
+    assert lists_of(x_train) == [[1, 8]] and y_train.tolist() == [0]
+    assert lists_of(x_test) == [[1, 2]] and y_test.tolist() == [0]
+    with pytest.raises(ValueError, match="no sequence was kept in one of the splits"):
         imdb.load_data(maxlen=2)
 
 

@@ -26,11 +26,12 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
     """Loads the IMDB reviews, computed exactly as Keras 2.2.4 does.
 
     Each split is shuffled with one ``RandomState(seed)`` (train first), ``start_char`` is
-    prepended and ``index_from`` added to every rank, and then, over train and test together,
-    reviews with ``len >= maxlen`` are dropped and words outside ``skip_top <= w < num_words``
-    become ``oov_char``. As in Keras 2.2.4, the first 25,000 reviews left after the ``maxlen``
-    filter are the training set (later Keras versions filter each split separately), and
+    prepended and ``index_from`` added to every rank, reviews with ``len >= maxlen`` are dropped
+    from each split, and words outside ``skip_top <= w < num_words`` become ``oov_char``;
     ``num_words=None`` means the largest index, which itself then becomes ``oov_char``.
+    Keras 2.2.4 applied ``maxlen`` to train and test together and then cut at 25,000, which
+    moved test reviews into the training set; like Keras 2.3 and later, cornu filters each
+    split on its own.
 
     Args:
         path: file name in ``$KERAS_HOME/datasets/``, or the absolute path of your own copy.
@@ -61,10 +62,14 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
 
         sequences = train.concatenate(test).encoded(start_char, index_from)
         labels = np.concatenate([labels_train, labels_test])
+        split = len(train)
         if maxlen:
+            split = int(np.count_nonzero(sequences.lengths[:split] < maxlen))
+            if split in (0, len(labels) - int(np.count_nonzero(sequences.lengths >= maxlen))):
+                raise ValueError(f"After filtering for sequences shorter than maxlen={maxlen}, "
+                                 "no sequence was kept in one of the splits. Increase maxlen.")
             sequences, labels = keep_shorter_than(maxlen, sequences, labels)
         lists = sequences.limit_vocabulary(num_words, skip_top, oov_char).to_lists()
-        split = len(train)
         return ((object_array(lists[:split]), np.array(labels[:split])),
                 (object_array(lists[split:]), np.array(labels[split:])))
 
