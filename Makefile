@@ -31,7 +31,8 @@ test: $(VENV)/.installed
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed
-	$(PY) bench/run.py
+	bash bench/setup.sh
+	$(PYTHON) bench/run.py
 
 clean:
 	rm -rf $(VENV) demo_out .pytest_cache
