@@ -5,7 +5,7 @@ import torch
 
 from cornu import layers, optimizers
 from cornu.engine.step import TrainStep
-from cornu.models import Sequential
+from cornu.models import Model, Sequential
 
 CONFIGS = [
     ("relu", "relu", "linear", "mse", 1),
@@ -38,6 +38,17 @@ def _model(first, second, last, units, use_activation_layer):
         stack += [layers.Dense(4, activation=second)]
     stack.append(layers.Dense(units, activation=last))
     return Sequential(stack)
+
+
+def _functional_twin(sequential):
+    """The same layers as a functional model (a plain chain)."""
+    x = layers.Input(shape=(5,))
+    y = x
+    for layer in sequential.layers:
+        y = layer.__class__.from_config(layer.get_config())(y)
+    model = Model(x, y)
+    model.set_weights(sequential.get_weights())
+    return model
 
 
 @pytest.mark.parametrize("use_activation_layer", [False, True])
@@ -103,3 +114,33 @@ def test_sample_weights_fall_back_to_autograd_per_batch():
     loss = model.train_on_batch(np.ones((2, 2)), np.zeros((2, 1)), sample_weight=np.array([1., 0.]))
     pred = model.predict(np.ones((1, 2)))[0, 0]
     assert loss == pytest.approx(pred ** 2, rel=1e-5)
+
+
+@pytest.mark.parametrize("first,second,last,loss,units", CONFIGS[:5])
+def test_functional_chain_takes_the_fast_path_and_matches_its_sequential_twin(
+        first, second, last, loss, units):
+    rng = np.random.RandomState(1)
+    x = rng.randn(16, 5).astype("float32")
+    y = _targets(loss, units, rng)
+    sequential = _model(first, second, last, units, False)
+    functional = _functional_twin(sequential)
+    sequential.compile(optimizers.Adam(), loss)
+    functional.compile(optimizers.Adam(), loss)
+    assert functional._step().dense is not None
+    sequential.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    functional.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    for a, b in zip(sequential.get_weights(), functional.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_branching_functional_models_use_autograd():
+    a = layers.Input(shape=(3,))
+    b = layers.Input(shape=(3,))
+    model = Model([a, b], layers.Dense(1)(layers.add([a, b])))
+    model.compile("sgd", "mse")
+    assert model._step().dense is None
+    shared = layers.Dense(3)
+    x = layers.Input(shape=(3,))
+    twice = Model(x, shared(shared(x)))
+    twice.compile("sgd", "mse")
+    assert twice._step().dense is None

@@ -60,6 +60,29 @@ def _output_gradient(loss, act, a, y):
     return _act_backward(act, grad.div_(n), a)
 
 
+def _chain_layers(model):
+    """The layers of a model that is a plain chain from one input to one output, else None.
+
+    A ``Sequential`` is one; so is a functional model whose every layer takes the previous
+    layer's output (``Model(x, Dense(10)(Dense(512)(x)))``).
+    """
+    if type(model).__name__ == "Sequential":
+        return model.layers
+    plan = getattr(model, "_plan", None)
+    if type(model).__name__ != "Model" or plan is None or len(model.inputs) != 1 \
+            or len(model.outputs) != 1:
+        return None
+    current, layers = id(model.inputs[0]), []
+    for layer, kwargs, in_ids, out_ids in plan.steps:
+        if kwargs or in_ids != [current] or len(out_ids) != 1:
+            return None
+        layers.append(layer)
+        current = out_ids[0]
+    if current != id(model.outputs[0]) or len({id(l) for l in layers}) != len(layers):
+        return None  # a layer used twice needs its gradients summed: autograd does that
+    return layers
+
+
 def _act_backward(act, grad, a):
     backward = _ACTIVATIONS[act][1]
     return grad if backward is None else backward(grad, a)
@@ -103,7 +126,8 @@ class DenseStackStep:
             params: the trainable parameters.
             infos: the model's weight records (for regularizers and constraints).
         """
-        if type(model).__name__ != "Sequential" or len(objective.loss_fns) != 1:
+        layers = _chain_layers(model)
+        if layers is None or len(objective.loss_fns) != 1:
             return None
         if objective.loss_fns[0] not in _LOSSES or objective.loss_weights != [1.0]:
             return None
@@ -111,7 +135,7 @@ class DenseStackStep:
                for i in infos):
             return None
         plan = []
-        for layer in model.layers:
+        for layer in layers:
             if getattr(layer, "activity_regularizer", None) is not None:
                 return None
             if isinstance(layer, Dense) and layer.activation in _ACTIVATIONS:
