@@ -154,3 +154,14 @@ def test_graph_disconnected_error():
     out = layers.Dense(1)(b)
     with pytest.raises(ValueError, match="Graph disconnected"):
         Model(a, out)
+
+
+def test_model_whose_output_is_an_input_gradient_predicts_it():
+    from cornu import backend as K
+    x = layers.Input(shape=(3,))
+    dense = layers.Dense(1)
+    score = dense(x)
+    gradient = K.gradients(K.sum(score), x)[0]
+    model = Model(x, gradient)
+    w = dense.get_weights()[0][:, 0]
+    np.testing.assert_allclose(model.predict(X1), np.tile(w, (len(X1), 1)), rtol=1e-6)

@@ -333,7 +333,13 @@ def predict_batches(model, xs, batch_size, steps, progbar=None):
     if model.training:
         model.train(False)
     tensors = [torch.from_numpy(x) for x in xs]
-    with torch.inference_mode():
+    if model._has_gradient_outputs():
+        # outputs that are K.gradients(...) need autograd through the graph
+        tensors = [t.requires_grad_() if t.is_floating_point() else t for t in tensors]
+        mode = torch.enable_grad()
+    else:
+        mode = torch.inference_mode()
+    with mode:
         if len(xs[0]) <= batch_size and steps is None:
             outs = [model._forward(tensors)]
         else:
@@ -346,5 +352,5 @@ def predict_batches(model, xs, batch_size, steps, progbar=None):
                     progbar.update(min((index + 1) * batch_size, len(xs[0])))
         if progbar is not None and len(outs) == 1:
             progbar.update(len(xs[0]))
-        return [torch.cat(parts).numpy() if len(parts) > 1 else parts[0].numpy()
-                for parts in zip(*outs)]
+        return [torch.cat(parts).detach().numpy() if len(parts) > 1
+                else parts[0].detach().numpy() for parts in zip(*outs)]

@@ -15,6 +15,7 @@ from cornu import optimizers as optimizers_module
 from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
+from cornu.engine.op_layer import GradientOp
 from cornu.engine.step import (BatchStream, LogAccumulator, TrainStep, evaluate_batches,
                                gc_paused, predict_batches, thread_policy)
 from cornu.utils.progbar import Progbar
@@ -38,6 +39,7 @@ class Trainer:
         self._train_step = None
         self._eval_step = None
         self._parameter_total = None
+        self._gradient_outputs = None
 
     # ----------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -73,6 +75,13 @@ class Trainer:
         self._train_step = None
         self._eval_step = None
         self._parameter_total = None
+        self._gradient_outputs = None
+
+    def _has_gradient_outputs(self):
+        """Whether the graph holds ``K.gradients`` nodes (prediction then needs autograd)."""
+        if self._gradient_outputs is None:
+            self._gradient_outputs = any(isinstance(layer, GradientOp) for layer in self.layers)
+        return self._gradient_outputs
 
     def _parameter_count(self):
         """Scalars in all weights, cached until the model's structure changes."""
