@@ -178,9 +178,14 @@ class CompiledObjective:
             outs: outputs per output, likewise.
         """
         def per_sample_sum(score):
-            return score.reshape(len(score), -1).mean(dim=1).sum()
+            if score.dim() > 1:
+                score = score.reshape(len(score), -1).mean(dim=1)
+            return score.sum()
 
         parts = [per_sample_sum(fn(y, out)) for fn, y, out in zip(self.loss_fns, ys, outs)]
-        total = sum(w * p for w, p in zip(self.loss_weights, parts))
+        if len(parts) == 1 and self.loss_weights[0] == 1.0:
+            total = parts[0]
+        else:
+            total = sum(w * p for w, p in zip(self.loss_weights, parts))
         metrics = [per_sample_sum(fn(ys[i], outs[i])) for i, fn, _ in self.metric_fns]
         return torch.stack([total, *(parts if len(parts) > 1 else []), *metrics])

@@ -274,8 +274,8 @@ class LogAccumulator:
     def _flush(self):
         if not self._pending:
             return
-        outs = [torch.cat(parts) for parts in zip(*(p[0] for p in self._pending))]
-        ys = [torch.cat(parts) for parts in zip(*(p[1] for p in self._pending))]
+        outs = [_joined(parts) for parts in zip(*(p[0] for p in self._pending))]
+        ys = [_joined(parts) for parts in zip(*(p[1] for p in self._pending))]
         with torch.no_grad():
             sums = self.objective.summed_values(ys, outs)
             extras = [e * size for _, _, e, size in self._pending if e is not None]
@@ -290,6 +290,10 @@ class LogAccumulator:
         if self.totals is None:
             return []
         return (self.totals / max(self.seen, 1)).tolist()
+
+
+def _joined(parts):
+    return parts[0] if len(parts) == 1 else torch.cat(parts)
 
 
 # Outputs kept for scoring in bulk are flushed past this size.
