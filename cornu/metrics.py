@@ -28,6 +28,7 @@ from cornu.losses import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy,  # noq
                           mean_absolute_error, mean_absolute_percentage_error,
                           mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson,
                           sparse_categorical_crossentropy, squared_hinge)
+from cornu.losses.inputs import as_tensors, label_out_of_range, sparse_labels
 from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 
@@ -57,7 +58,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
         >>> binary_accuracy(torch.tensor([[1., 0.]]), torch.tensor([[0.7, 0.2]]))
         tensor([1.])
     """
-    y_true, y_pred = losses._as_tensors(y_true, y_pred)
+    y_true, y_pred = as_tensors(y_true, y_pred)
     if y_true.shape != y_pred.shape:
         if y_true.shape == y_pred.shape[:-1] and y_pred.shape[-1:] == (1,):
             y_true = y_true.unsqueeze(-1)
@@ -84,7 +85,7 @@ def categorical_accuracy(y_true, y_pred):
         ...                      torch.tensor([[0.2, 0.8], [0.3, 0.7]]))
         tensor([1., 0.])
     """
-    y_true, y_pred = losses._as_tensors(y_true, y_pred)
+    y_true, y_pred = as_tensors(y_true, y_pred)
     if y_true.shape != y_pred.shape:
         raise _mismatch_error("categorical_accuracy", y_true, y_pred,
                               "sparse_categorical_accuracy")
@@ -103,7 +104,7 @@ def sparse_categorical_accuracy(y_true, y_pred):
         ...                             torch.tensor([[0.2, 0.8], [0.3, 0.7]]))
         tensor([1., 1.])
     """
-    labels, y_pred = losses._sparse_labels(y_true, y_pred, "sparse_categorical_accuracy")
+    labels, y_pred = sparse_labels(y_true, y_pred, "sparse_categorical_accuracy")
     return torch.eq(labels, torch.argmax(y_pred, dim=-1)).to(y_pred.dtype)
 
 
@@ -113,7 +114,7 @@ def _in_top_k(y_pred, targets, k, name):
     try:
         target_scores = torch.gather(y_pred, -1, targets.unsqueeze(-1))
     except RuntimeError as error:
-        raise losses._label_out_of_range(name, classes, error) from None
+        raise label_out_of_range(name, classes, error) from None
     higher = torch.sum(y_pred > target_scores, dim=-1)
     return (higher < k) & torch.all(torch.isfinite(y_pred), dim=-1)
 
@@ -131,7 +132,7 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
         ...                            torch.tensor([[0.5, 0.3, 0.2]]), k=2)
         tensor([0.])
     """
-    y_true, y_pred = losses._as_tensors(y_true, y_pred)
+    y_true, y_pred = as_tensors(y_true, y_pred)
     if y_true.shape != y_pred.shape:
         raise _mismatch_error("top_k_categorical_accuracy", y_true, y_pred,
                               "sparse_top_k_categorical_accuracy")
@@ -152,7 +153,7 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
         ...                                   torch.tensor([[0.5, 0.3, 0.2]]), k=2)
         tensor([1.])
     """
-    labels, y_pred = losses._sparse_labels(y_true, y_pred, "sparse_top_k_categorical_accuracy")
+    labels, y_pred = sparse_labels(y_true, y_pred, "sparse_top_k_categorical_accuracy")
     return _in_top_k(y_pred, labels, k, "sparse_top_k_categorical_accuracy").to(y_pred.dtype)
 
 
