@@ -15,8 +15,7 @@ Example:
 import torch
 
 from cornu.backend.config import epsilon
-from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
-                                       serialize_keras_object)
+from cornu.utils.serialization import deserialize_instance, get_instance, serialize_keras_object
 
 
 def _norms(w, axis):
@@ -182,10 +181,6 @@ def serialize(constraint):
     return serialize_keras_object(constraint)
 
 
-def _check_known(name, custom_objects):
-    check_known(name, _CONSTRAINTS, custom_objects, "constraint")
-
-
 def deserialize(config, custom_objects=None):
     """Builds a constraint from ``{'class_name': ..., 'config': ...}``.
 
@@ -197,11 +192,7 @@ def deserialize(config, custom_objects=None):
         >>> deserialize({'class_name': 'UnitNorm', 'config': {'axis': 1}}).axis
         1
     """
-    if isinstance(config, dict) and "class_name" in config:
-        _check_known(config["class_name"], custom_objects)
-    return deserialize_keras_object(config, module_objects=_CONSTRAINTS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name="constraint")
+    return deserialize_instance(config, _CONSTRAINTS, custom_objects, "constraint")
 
 
 def get(identifier):
@@ -214,13 +205,5 @@ def get(identifier):
         >>> get('unit_norm').get_config()
         {'axis': 0}
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return deserialize({"class_name": identifier, "config": {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}. Expected "
-                     "None, a name such as 'max_norm', a config dict, or a callable.")
+    return get_instance(identifier, deserialize, "constraint",
+                        "None, a name such as 'max_norm', a config dict, or a callable.")

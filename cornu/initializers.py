@@ -19,8 +19,7 @@ import numpy as np
 import torch
 
 from cornu.backend.config import torch_dtype
-from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
-                                       serialize_keras_object)
+from cornu.utils.serialization import deserialize_instance, get_instance, serialize_keras_object
 
 # Standard deviation of a unit normal truncated to [-2, 2]
 # (scipy.stats.truncnorm.std(a=-2, b=2)); Keras 2.2 divides by it so that a truncated
@@ -530,10 +529,6 @@ def serialize(initializer):
     return serialize_keras_object(initializer)
 
 
-def _check_known(name, custom_objects):
-    check_known(name, _INITIALIZERS, custom_objects, "initializer")
-
-
 def deserialize(config, custom_objects=None):
     """Builds an initializer from ``{'class_name': ..., 'config': ...}``.
 
@@ -545,11 +540,7 @@ def deserialize(config, custom_objects=None):
         >>> deserialize({'class_name': 'Constant', 'config': {'value': 3}}).value
         3
     """
-    if isinstance(config, dict) and "class_name" in config:
-        _check_known(config["class_name"], custom_objects)
-    return deserialize_keras_object(config, module_objects=_INITIALIZERS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name="initializer")
+    return deserialize_instance(config, _INITIALIZERS, custom_objects, "initializer")
 
 
 def get(identifier):
@@ -562,13 +553,5 @@ def get(identifier):
         >>> type(get('zeros')).__name__
         'Zeros'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return deserialize({"class_name": identifier, "config": {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret initializer identifier: {identifier!r}. Expected a "
-                     "name such as 'glorot_uniform', a config dict, or a callable.")
+    return get_instance(identifier, deserialize, "initializer",
+                        "a name such as 'glorot_uniform', a config dict, or a callable.")

@@ -12,8 +12,7 @@ Example:
 
 import torch
 
-from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
-                                       serialize_keras_object)
+from cornu.utils.serialization import deserialize_instance, get_instance, serialize_keras_object
 
 
 class Regularizer:
@@ -169,10 +168,6 @@ def serialize(regularizer):
     return serialize_keras_object(regularizer)
 
 
-def _check_known(name, custom_objects):
-    check_known(name, _REGULARIZERS, custom_objects, "regularizer")
-
-
 def deserialize(config, custom_objects=None):
     """Builds a regularizer from ``{'class_name': ..., 'config': ...}``.
 
@@ -184,11 +179,7 @@ def deserialize(config, custom_objects=None):
         >>> deserialize({'class_name': 'L1L2', 'config': {'l2': 0.1}}).l2
         0.1
     """
-    if isinstance(config, dict) and "class_name" in config:
-        _check_known(config["class_name"], custom_objects)
-    return deserialize_keras_object(config, module_objects=_REGULARIZERS,
-                                    custom_objects=custom_objects,
-                                    printable_module_name="regularizer")
+    return deserialize_instance(config, _REGULARIZERS, custom_objects, "regularizer")
 
 
 def get(identifier):
@@ -201,13 +192,5 @@ def get(identifier):
         >>> get('l2').get_config()
         {'l1': 0.0, 'l2': 0.01}
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        return deserialize(identifier)
-    if isinstance(identifier, str):
-        return deserialize({"class_name": identifier, "config": {}})
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}. Expected "
-                     "None, a name such as 'l2', a config dict, or a callable.")
+    return get_instance(identifier, deserialize, "regularizer",
+                        "None, a name such as 'l2', a config dict, or a callable.")

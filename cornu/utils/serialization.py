@@ -135,3 +135,53 @@ def deserialize_keras_object(identifier, module_objects, custom_objects=None,
                              "keras.utils.get_custom_objects().")
         return obj
     raise ValueError(f"Could not interpret serialized {printable_module_name}: {identifier!r}.")
+
+
+def deserialize_instance(config, module_objects, custom_objects, what):
+    """Builds an object (an initializer, constraint, regularizer ...) from a config dict, after
+    checking its class name, so a typo gets a "Did you mean" error listing the valid names.
+
+    Args:
+        config: ``{'class_name': ..., 'config': ...}`` (or a name).
+        module_objects: the module's own classes and functions by name.
+        custom_objects: extra names from the caller, or None.
+        what: what is being built, e.g. ``'constraint'``, for the error messages.
+
+    Example:
+        >>> class Halve:
+        ...     def __call__(self, w):
+        ...         return w / 2
+        >>> type(deserialize_instance({'class_name': 'Halve', 'config': {}}, {'Halve': Halve},
+        ...                           None, 'constraint')).__name__
+        'Halve'
+    """
+    if isinstance(config, dict) and "class_name" in config:
+        check_known(config["class_name"], module_objects, custom_objects, what)
+    return deserialize_keras_object(config, module_objects=module_objects,
+                                    custom_objects=custom_objects, printable_module_name=what)
+
+
+def get_instance(identifier, deserialize, what, expected):
+    """Resolves a layer argument such as ``kernel_initializer=``: None stays None, a name gives
+    a default instance of that class, a config dict is deserialized, a callable is used as is.
+
+    Args:
+        identifier: None, a name, a config dict, or a callable.
+        deserialize: the module's ``deserialize(config)``.
+        what: what is being resolved, e.g. ``'constraint'``, for the error message.
+        expected: the accepted forms, for the error message, e.g.
+            ``"None, a name such as 'max_norm', a config dict, or a callable."``.
+
+    Example:
+        >>> get_instance(None, deserialize=None, what='constraint', expected='') is None
+        True
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        return deserialize({"class_name": identifier, "config": {}})
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"Could not interpret {what} identifier: {identifier!r}. Expected {expected}")
