@@ -29,8 +29,8 @@ from cornu.losses import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy,  # noq
                           mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson,
                           sparse_categorical_crossentropy, squared_hinge)
 from cornu.losses.inputs import as_tensors, label_out_of_range, sparse_labels
-from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
-                                       serialize_keras_object)
+from cornu.utils.serialization import (check_known, deserialize_keras_object,
+                                       function_name_in_config, serialize_keras_object)
 
 _CONTEXT_DEPENDENT = ("accuracy", "acc", "crossentropy", "ce")
 
@@ -204,15 +204,10 @@ def deserialize(config, custom_objects=None):
         True
     """
     if isinstance(config, dict):
-        class_name = config.get("class_name")
-        if class_name == "function" and isinstance(config.get("config"), str):  # Keras 3 form
-            config = config["config"]
-        elif isinstance(class_name, str):
-            _check_known(class_name, custom_objects)
-            if class_name in _OBJECTS:
-                config = class_name
-    if isinstance(config, str):
-        _check_known(config, custom_objects)
+        config = function_name_in_config(config, _OBJECTS)
+    checked = config.get("class_name") if isinstance(config, dict) else config
+    if isinstance(checked, str):
+        _check_known(checked, custom_objects)
     return deserialize_keras_object(config, module_objects=_OBJECTS,
                                     custom_objects=custom_objects,
                                     printable_module_name="metric function")

@@ -33,7 +33,7 @@ from cornu.losses.functions import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentro
                                     msle, poisson, sparse_categorical_crossentropy, squared_hinge)
 from cornu.losses.reduction import Reduction, compute_weighted_loss  # noqa: F401
 from cornu.utils.serialization import (check_known, deserialize_keras_object,
-                                       serialize_keras_object)
+                                       function_name_in_config, serialize_keras_object)
 
 LOSS_FUNCTIONS = {
     fn.__name__: fn for fn in (
@@ -87,15 +87,10 @@ def deserialize(name, custom_objects=None):
         True
     """
     if isinstance(name, dict):
-        class_name = name.get("class_name")
-        if class_name == "function" and isinstance(name.get("config"), str):  # Keras 3 form
-            name = name["config"]
-        elif class_name in LOSS_FUNCTIONS:
-            name = class_name
-        elif isinstance(class_name, str):
-            _check_known(class_name, custom_objects)
-    if isinstance(name, str):
-        _check_known(name, custom_objects)
+        name = function_name_in_config(name, LOSS_FUNCTIONS)
+    checked = name.get("class_name") if isinstance(name, dict) else name
+    if isinstance(checked, str):
+        _check_known(checked, custom_objects)
     loss = deserialize_keras_object(name, module_objects=_OBJECTS, custom_objects=custom_objects,
                                     printable_module_name="loss function")
     if isinstance(loss, type) and issubclass(loss, Loss):

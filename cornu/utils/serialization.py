@@ -185,3 +185,24 @@ def get_instance(identifier, deserialize, what, expected):
     if callable(identifier):
         return identifier
     raise ValueError(f"Could not interpret {what} identifier: {identifier!r}. Expected {expected}")
+
+
+def function_name_in_config(config, functions):
+    """The function name a config dict stands for, or the dict unchanged: Keras 3 saves a
+    function as ``{'class_name': 'function', 'config': 'mse'}``, and a class name that is one
+    of ``functions`` names that function.
+
+    Args:
+        config: a ``{'class_name': ..., 'config': ...}`` dict.
+        functions: the module's functions by name.
+
+    Example:
+        >>> function_name_in_config({'class_name': 'function', 'config': 'mse'}, {})
+        'mse'
+    """
+    class_name = config.get("class_name")
+    if class_name == "function" and isinstance(config.get("config"), str):
+        return config["config"]
+    if isinstance(class_name, str) and class_name in functions:
+        return class_name
+    return config
