@@ -1,5 +1,6 @@
-"""``keras.backend`` element-wise functions: arithmetic (``square``, ``sqrt``, ``exp``, ``pow`` ...),
-``maximum``/``minimum``/``clip``, comparisons (``equal``, ``greater`` ...) and ``switch``.
+"""``keras.backend`` element-wise functions: arithmetic (``square``, ``sqrt``, ``exp``,
+``pow`` ...), ``maximum``/``minimum``/``clip``, comparisons (``equal``, ``greater`` ...) and
+``switch``.
 
 Example:
     >>> from cornu import backend as K

@@ -22,7 +22,8 @@ def _normal(shape, mean, stddev, dtype, generator):
 
 
 def _uniform(shape, minval, maxval, dtype, generator):
-    return torch.rand(int_list(shape), dtype=dtype, generator=generator) * (maxval - minval) + minval
+    uniform = torch.rand(int_list(shape), dtype=dtype, generator=generator)
+    return uniform * (maxval - minval) + minval
 
 
 def _binomial(shape, p, dtype, generator):

@@ -86,7 +86,8 @@ def prod(x, axis=None, keepdims=False):
     if isinstance(x, KerasTensor):
         return symbolic_call(prod, x, axis, keepdims)
     x = to_tensor(x)
-    for a in sorted({a % builtins.max(x.dim(), 1) for a in axes_tuple(axis, x.dim())}, reverse=True):
+    axes = {a % builtins.max(x.dim(), 1) for a in axes_tuple(axis, x.dim())}
+    for a in sorted(axes, reverse=True):
         x = torch.prod(x, dim=a, keepdim=keepdims)
     return x
 
