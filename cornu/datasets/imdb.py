@@ -11,8 +11,8 @@ Example:
 import numpy as np
 
 from cornu.datasets.sequence_data import (dataset_file, gc_paused, keep_shorter_than,
-                                          legacy_num_words, object_array, read_sequence_arrays,
-                                          read_word_index, shuffled)
+                                          legacy_num_words, read_sequence_arrays, read_word_index,
+                                          shuffled, train_test_split)
 
 BASE_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 ORIGIN = BASE_ORIGIN + "imdb.npz"
@@ -70,8 +70,7 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
                                  "no sequence was kept in one of the splits. Increase maxlen.")
             sequences, labels = keep_shorter_than(maxlen, sequences, labels)
         lists = sequences.limit_vocabulary(num_words, skip_top, oov_char).to_lists()
-        return ((object_array(lists[:split]), np.array(labels[:split])),
-                (object_array(lists[split:]), np.array(labels[split:])))
+        return train_test_split(lists, labels, split)
 
 
 def get_word_index(path="imdb_word_index.json"):

@@ -204,6 +204,24 @@ def read_sequence_arrays(fpath, pairs):
     return result
 
 
+def train_test_split(lists, labels, split):
+    """Keras's return value: the first ``split`` sequences and labels for training, the rest for
+    testing, sequences as 1-D object arrays of lists.
+
+    Args:
+        lists: list of sequences (lists of ints).
+        labels: array of the same length.
+        split: the number of training samples.
+
+    Example:
+        >>> (x_train, y_train), (x_test, y_test) = train_test_split([[1], [2, 3]], np.arange(2), 1)
+        >>> x_test.tolist(), y_test.tolist()
+        ([[2, 3]], [1])
+    """
+    return ((object_array(lists[:split]), np.array(labels[:split])),
+            (object_array(lists[split:]), np.array(labels[split:])))
+
+
 def legacy_num_words(kwargs, num_words):
     """Handles Keras 1's ``nb_words`` (renamed ``num_words``); other keywords are errors.
 
