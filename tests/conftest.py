@@ -1,8 +1,13 @@
-"""Shared fixtures: every test starts with fresh automatic names and fixed seeds."""
+"""Shared fixtures: every test starts with fresh automatic names and fixed seeds; ``clock``
+freezes the progress bar's time."""
+import sys
+
 import pytest
 
 from cornu import backend
+from cornu.utils import progbar
 from cornu.utils.random import set_random_seed
+from tests.fake_terminal import FakeClock
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +16,12 @@ def fresh_session():
     set_random_seed(1234)
     yield
     backend.clear_session()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The progress bar's clock, frozen until a test moves ``clock.now``."""
+    fake = FakeClock()
+    monkeypatch.setattr(progbar, '_clock', fake)
+    monkeypatch.delitem(sys.modules, 'ipykernel', raising=False)
+    return fake

@@ -2,13 +2,12 @@
 import contextlib
 import io
 import json
-import sys
 
 import pytest
 
 from cornu.callbacks import (AliasedHistoryDict, Callback, CallbackList, History, ProgbarLogger,
                              default_key_aliases)
-from cornu.utils import progbar as progbar_module
+from tests.fake_terminal import TerminalBuffer
 
 FULL = '=' * 30
 INDEX_HOOKS = ('on_epoch_begin', 'on_epoch_end', 'on_batch_begin', 'on_batch_end',
@@ -277,27 +276,6 @@ def test_history_gets_params_and_model_through_callback_list():
 
 
 # --- ProgbarLogger --------------------------------------------------------------------------
-
-class FakeClock:
-    def __init__(self):
-        self.now = 50.0
-
-    def __call__(self):
-        return self.now
-
-
-class TerminalBuffer(io.StringIO):
-    def isatty(self):
-        return True
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(progbar_module, '_clock', fake)
-    monkeypatch.delitem(sys.modules, 'ipykernel', raising=False)
-    return fake
-
 
 SIZES = [32, 32, 32, 4]
 EPOCHS = [

@@ -6,34 +6,11 @@ import types
 
 import pytest
 
-from cornu.utils import progbar as progbar_module
 from cornu.utils.progbar import (Progbar, format_eta, format_time_per_unit, format_value)
+from tests.fake_terminal import TerminalBuffer
 
 FULL = '=' * 30
 EMPTY = '.' * 30
-
-
-class FakeClock:
-    """Stands in for the progress bar's clock; tests move time by hand."""
-
-    def __init__(self):
-        self.now = 100.0
-
-    def __call__(self):
-        return self.now
-
-
-class TerminalBuffer(io.StringIO):
-    def isatty(self):
-        return True
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    fake = FakeClock()
-    monkeypatch.setattr(progbar_module, '_clock', fake)
-    monkeypatch.delitem(sys.modules, 'ipykernel', raising=False)
-    return fake
 
 
 def run(buffer, steps):
