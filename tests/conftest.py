@@ -25,3 +25,11 @@ def clock(monkeypatch):
     monkeypatch.setattr(progbar, '_clock', fake)
     monkeypatch.delitem(sys.modules, 'ipykernel', raising=False)
     return fake
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    """An empty ``KERAS_HOME`` for the test (the dataset cache is ``home / 'datasets'``)."""
+    folder = tmp_path / "keras_home"
+    monkeypatch.setenv("KERAS_HOME", str(folder))
+    return folder

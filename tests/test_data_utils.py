@@ -16,13 +16,6 @@ HELLO_SHA256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824
 HELLO_MD5 = "5d41402abc4b2a76b9719d911017c592"
 
 
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    folder = tmp_path / "keras_home"
-    monkeypatch.setenv("KERAS_HOME", str(folder))
-    return folder
-
-
 def origin_file(tmp_path, name, content):
     path = tmp_path / "origin" / name
     path.parent.mkdir(parents=True, exist_ok=True)

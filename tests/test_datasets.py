@@ -12,13 +12,7 @@ from cornu.datasets import fashion_mnist, mnist, offline
 from cornu.datasets.digests import DatasetIntegrityError, array_digest, array_problems
 from cornu.datasets.safe_pickle import load_restricted
 from cornu.utils.data_utils import URLFetchError, hash_file
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    folder = tmp_path / "keras_home"
-    monkeypatch.setenv("KERAS_HOME", str(folder))
-    return folder
+from tests.dataset_origins import serve_from
 
 
 def small_mnist(seed=0, n_train=8, n_test=4):
@@ -36,10 +30,7 @@ def mnist_spec(tmp_path, monkeypatch):
     upstream = tmp_path / "origin" / "mnist.npz"
     upstream.parent.mkdir()
     np.savez_compressed(upstream, **arrays)
-    monkeypatch.setattr(mnist, "ORIGIN", upstream.as_uri())
-    monkeypatch.setattr(mnist, "FILE_HASH", hash_file(str(upstream)))
-    monkeypatch.setattr(mnist, "ARRAYS", {name: (str(a.dtype), a.shape, array_digest(a))
-                                          for name, a in arrays.items()})
+    serve_from(monkeypatch, mnist, upstream, arrays)
     return arrays, upstream
 
 

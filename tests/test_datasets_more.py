@@ -16,16 +16,10 @@ import pytest
 from cornu import backend as K
 from cornu.datasets import (boston_housing, cifar, cifar10, cifar100, imdb, offline, reuters,
                             safe_npz)
-from cornu.datasets.digests import DatasetIntegrityError, array_digest
+from cornu.datasets.digests import DatasetIntegrityError
 from cornu.datasets.sequence_data import Sequences
 from cornu.utils.data_utils import URLFetchError, hash_file
-
-
-@pytest.fixture
-def home(tmp_path, monkeypatch):
-    folder = tmp_path / "keras_home"
-    monkeypatch.setenv("KERAS_HOME", str(folder))
-    return folder
+from tests.dataset_origins import serve_from
 
 
 # ----------------------------------------------------------------------------- file writers
@@ -208,8 +202,7 @@ def imdb_file(tmp_path, monkeypatch):
             tmp_path / "origin" / "imdb.npz", x_train=objects(x_train),
             y_train=np.array(y_train, dtype=np.int64), x_test=objects(x_test),
             y_test=np.array(y_test, dtype=np.int64))
-        monkeypatch.setattr(imdb, "ORIGIN", upstream.as_uri())
-        monkeypatch.setattr(imdb, "FILE_HASH", hash_file(str(upstream)))
+        serve_from(monkeypatch, imdb, upstream)
         return raw
     return install
 
@@ -379,8 +372,7 @@ def reuters_file(tmp_path, monkeypatch):
     def install(xs, ys):
         upstream = write_keras_npz(tmp_path / "origin" / "reuters.npz", x=objects(xs),
                                    y=np.array(ys, dtype=np.int64))
-        monkeypatch.setattr(reuters, "ORIGIN", upstream.as_uri())
-        monkeypatch.setattr(reuters, "FILE_HASH", hash_file(str(upstream)))
+        serve_from(monkeypatch, reuters, upstream)
     return install
 
 
@@ -457,10 +449,7 @@ def boston_spec(tmp_path, monkeypatch):
     upstream = tmp_path / "origin" / "boston_housing.npz"
     upstream.parent.mkdir()
     np.savez(upstream, **arrays)
-    monkeypatch.setattr(boston_housing, "ORIGIN", upstream.as_uri())
-    monkeypatch.setattr(boston_housing, "FILE_HASH", hash_file(str(upstream)))
-    monkeypatch.setattr(boston_housing, "ARRAYS", {
-        name: (str(a.dtype), a.shape, array_digest(a)) for name, a in arrays.items()})
+    serve_from(monkeypatch, boston_housing, upstream, arrays)
     return arrays
 
 
@@ -596,8 +585,7 @@ def cifar10_archive(tmp_path, monkeypatch):
     members["cifar-10-batches-py/batches.meta"] = py2_pickle(
         {b"label_names": [b"airplane"] * 10, b"num_vis": 3072})
     archive = write_tar_gz(tmp_path / "origin" / "cifar-10-python.tar.gz", members)
-    monkeypatch.setattr(cifar10, "ORIGIN", archive.as_uri())
-    monkeypatch.setattr(cifar10, "FILE_HASH", hash_file(str(archive)))
+    serve_from(monkeypatch, cifar10, archive)
     return batches
 
 
@@ -666,8 +654,7 @@ def cifar100_archive(tmp_path, monkeypatch):
     archive = write_tar_gz(tmp_path / "origin" / "cifar-100-python.tar.gz",
                            {f"cifar-100-python/{name}": py2_pickle(batch)
                             for name, batch in batches.items()})
-    monkeypatch.setattr(cifar100, "ORIGIN", archive.as_uri())
-    monkeypatch.setattr(cifar100, "FILE_HASH", hash_file(str(archive)))
+    serve_from(monkeypatch, cifar100, archive)
     return batches
 
 
