@@ -324,33 +324,28 @@ def test_set_weights_resumes_training_exactly(cls):
         np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
-def test_set_weights_resume_for_optimizers_without_saved_iterations():
-    init, steps = make_case(seed=6)
-    first = RMSprop(lr=0.01)
-    params, weights = run_cornu(first, init, steps[:3])
-    resumed = RMSprop(lr=0.01)
+def assert_resume_matches_reference(optimizer_class, seed):
+    """Three steps with one optimizer, the rest with a new one given its weights: the
+    parameters must end where the NumPy reference's do after all the steps."""
+    init, steps = make_case(seed=seed)
+    params, weights = run_cornu(optimizer_class(lr=0.01), init, steps[:3])
+    resumed = optimizer_class(lr=0.01)
     copies = [torch.nn.Parameter(torch.tensor(p)) for p in params]
     resumed.build(copies)
     resumed.set_weights(weights)
     for grads in steps[3:]:
         step_with(resumed, copies, grads)
-    ref = run_reference("RMSprop", init, steps, lr=0.01)[0]
+    ref = run_reference(optimizer_class.__name__, init, steps, lr=0.01)[0]
     for got, expected in zip(copies, ref):
         np.testing.assert_allclose(got.detach().numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_set_weights_resume_for_optimizers_without_saved_iterations():
+    assert_resume_matches_reference(RMSprop, seed=6)
 
 
 def test_nadam_resume_recomputes_its_momentum_schedule():
-    init, steps = make_case(seed=7)
-    params, weights = run_cornu(Nadam(lr=0.01), init, steps[:3])
-    resumed = Nadam(lr=0.01)
-    copies = [torch.nn.Parameter(torch.tensor(p)) for p in params]
-    resumed.build(copies)
-    resumed.set_weights(weights)
-    for grads in steps[3:]:
-        step_with(resumed, copies, grads)
-    ref = run_reference("Nadam", init, steps, lr=0.01)[0]
-    for got, expected in zip(copies, ref):
-        np.testing.assert_allclose(got.detach().numpy(), expected, rtol=1e-5, atol=1e-6)
+    assert_resume_matches_reference(Nadam, seed=7)
 
 
 def test_set_weights_accepts_keras_2_3_layouts():
