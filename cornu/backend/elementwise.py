@@ -14,15 +14,24 @@ from cornu.engine.keras_tensor import KerasTensor
 from cornu.engine.op_layer import has_symbolic, symbolic_call
 
 
+def _elementwise(caller, torch_function, x):
+    """``torch_function(x)``, or an op node for ``caller`` when x is symbolic."""
+    if isinstance(x, KerasTensor):
+        return symbolic_call(caller, x)
+    return torch_function(to_tensor(x))
+
+
+def _sqrt_of_clipped(x):
+    return torch.sqrt(torch.clamp(x, min=0.0))
+
+
 def square(x):
     """Element-wise square.
 
     Args:
         x: a tensor.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(square, x)
-    return torch.square(to_tensor(x))
+    return _elementwise(square, torch.square, x)
 
 
 def sqrt(x):
@@ -31,9 +40,7 @@ def sqrt(x):
     Args:
         x: a tensor.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(sqrt, x)
-    return torch.sqrt(torch.clamp(to_tensor(x), min=0.0))
+    return _elementwise(sqrt, _sqrt_of_clipped, x)
 
 
 def abs(x):
@@ -42,9 +49,7 @@ def abs(x):
     Args:
         x: a tensor.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(abs, x)
-    return torch.abs(to_tensor(x))
+    return _elementwise(abs, torch.abs, x)
 
 
 def exp(x):
@@ -53,9 +58,7 @@ def exp(x):
     Args:
         x: a tensor.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(exp, x)
-    return torch.exp(to_tensor(x))
+    return _elementwise(exp, torch.exp, x)
 
 
 def log(x):
@@ -64,9 +67,7 @@ def log(x):
     Args:
         x: a tensor.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(log, x)
-    return torch.log(to_tensor(x))
+    return _elementwise(log, torch.log, x)
 
 
 def round(x):
@@ -75,9 +76,7 @@ def round(x):
     Args:
         x: a tensor.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(round, x)
-    return torch.round(to_tensor(x))
+    return _elementwise(round, torch.round, x)
 
 
 def sign(x):
@@ -86,9 +85,7 @@ def sign(x):
     Args:
         x: a tensor.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(sign, x)
-    return torch.sign(to_tensor(x))
+    return _elementwise(sign, torch.sign, x)
 
 
 def pow(x, a):

@@ -15,6 +15,27 @@ from cornu.engine.keras_tensor import KerasTensor
 from cornu.engine.op_layer import symbolic_call
 
 
+def _as_bool(x):
+    return to_tensor(x).bool()
+
+
+def _variance(x, dim, keepdim):
+    return torch.var(x, dim=dim, correction=0, keepdim=keepdim)
+
+
+def _standard_deviation(x, dim, keepdim):
+    return torch.std(x, dim=dim, correction=0, keepdim=keepdim)
+
+
+def _reduce(caller, reduction, x, axis, keepdims, convert=to_tensor):
+    """``reduction(convert(x), dim=axes, keepdim=keepdims)``, or an op node for ``caller`` when
+    x is symbolic."""
+    if isinstance(x, KerasTensor):
+        return symbolic_call(caller, x, axis, keepdims)
+    x = convert(x)
+    return reduction(x, dim=axes_tuple(axis, x.dim()), keepdim=keepdims)
+
+
 def mean(x, axis=None, keepdims=False):
     """Mean over an axis (int or list of ints), or over everything when ``axis`` is None.
 
@@ -27,10 +48,7 @@ def mean(x, axis=None, keepdims=False):
         >>> K.mean(torch.tensor([[1., 2.], [3., 4.]]))
         tensor(2.5000)
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(mean, x, axis, keepdims)
-    x = to_float(x)
-    return torch.mean(x, dim=axes_tuple(axis, x.dim()), keepdim=keepdims)
+    return _reduce(mean, torch.mean, x, axis, keepdims, to_float)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -41,10 +59,7 @@ def sum(x, axis=None, keepdims=False):
         axis: the axis or axes to reduce.
         keepdims: keep reduced axes with size 1.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(sum, x, axis, keepdims)
-    x = to_tensor(x)
-    return torch.sum(x, dim=axes_tuple(axis, x.dim()), keepdim=keepdims)
+    return _reduce(sum, torch.sum, x, axis, keepdims)
 
 
 def max(x, axis=None, keepdims=False):
@@ -55,10 +70,7 @@ def max(x, axis=None, keepdims=False):
         axis: the axis or axes to reduce.
         keepdims: keep reduced axes with size 1.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(max, x, axis, keepdims)
-    x = to_tensor(x)
-    return torch.amax(x, dim=axes_tuple(axis, x.dim()), keepdim=keepdims)
+    return _reduce(max, torch.amax, x, axis, keepdims)
 
 
 def min(x, axis=None, keepdims=False):
@@ -69,10 +81,7 @@ def min(x, axis=None, keepdims=False):
         axis: the axis or axes to reduce.
         keepdims: keep reduced axes with size 1.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(min, x, axis, keepdims)
-    x = to_tensor(x)
-    return torch.amin(x, dim=axes_tuple(axis, x.dim()), keepdim=keepdims)
+    return _reduce(min, torch.amin, x, axis, keepdims)
 
 
 def prod(x, axis=None, keepdims=False):
@@ -100,10 +109,7 @@ def var(x, axis=None, keepdims=False):
         axis: the axis or axes to reduce.
         keepdims: keep reduced axes with size 1.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(var, x, axis, keepdims)
-    x = to_float(x)
-    return torch.var(x, dim=axes_tuple(axis, x.dim()), correction=0, keepdim=keepdims)
+    return _reduce(var, _variance, x, axis, keepdims, to_float)
 
 
 def std(x, axis=None, keepdims=False):
@@ -114,10 +120,7 @@ def std(x, axis=None, keepdims=False):
         axis: the axis or axes to reduce.
         keepdims: keep reduced axes with size 1.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(std, x, axis, keepdims)
-    x = to_float(x)
-    return torch.std(x, dim=axes_tuple(axis, x.dim()), correction=0, keepdim=keepdims)
+    return _reduce(std, _standard_deviation, x, axis, keepdims, to_float)
 
 
 def any(x, axis=None, keepdims=False):
@@ -128,10 +131,7 @@ def any(x, axis=None, keepdims=False):
         axis: the axis or axes to reduce.
         keepdims: keep reduced axes with size 1.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(any, x, axis, keepdims)
-    x = to_tensor(x).bool()
-    return torch.any(x, dim=axes_tuple(axis, x.dim()), keepdim=keepdims)
+    return _reduce(any, torch.any, x, axis, keepdims, _as_bool)
 
 
 def all(x, axis=None, keepdims=False):
@@ -142,10 +142,7 @@ def all(x, axis=None, keepdims=False):
         axis: the axis or axes to reduce.
         keepdims: keep reduced axes with size 1.
     """
-    if isinstance(x, KerasTensor):
-        return symbolic_call(all, x, axis, keepdims)
-    x = to_tensor(x).bool()
-    return torch.all(x, dim=axes_tuple(axis, x.dim()), keepdim=keepdims)
+    return _reduce(all, torch.all, x, axis, keepdims, _as_bool)
 
 
 def argmax(x, axis=-1):
