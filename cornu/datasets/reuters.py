@@ -11,9 +11,10 @@ Example:
 """
 import numpy as np
 
-from cornu.datasets.sequence_data import (dataset_file, gc_paused, keep_shorter_than,
+from cornu.datasets.sequence_data import (dataset_file, keep_shorter_than,
                                           legacy_num_words, read_sequence_arrays, read_word_index,
                                           shuffled, train_test_split)
+from cornu.utils.gc_pause import gc_paused
 
 BASE_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 ORIGIN = BASE_ORIGIN + "reuters.npz"

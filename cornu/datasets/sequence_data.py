@@ -12,8 +12,6 @@ Example:
     >>> seqs.to_lists()
     [[1, 4, 5], [1, 6]]
 """
-import contextlib
-import gc
 import itertools
 import json
 import os
@@ -124,22 +122,6 @@ class Sequences:
         flat = self.tokens.tolist()
         ends = np.cumsum(self.lengths).tolist()
         return [flat[end - length:end] for end, length in zip(ends, self.lengths.tolist())]
-
-
-@contextlib.contextmanager
-def gc_paused():
-    """Pauses the cyclic garbage collector while building millions of small, acyclic lists.
-
-    The collector would otherwise scan every new list again and again (about a third of the
-    time of ``imdb.load_data``); it is switched back on afterwards if it was on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def object_array(lists):

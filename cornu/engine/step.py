@@ -4,7 +4,6 @@ Everything per batch stays on the tensor side: the step returns one stacked tens
 logged values, which the loop sums; Python floats are made once per epoch (or per batch only
 when a callback reads batch logs).
 """
-import gc
 from contextlib import contextmanager
 from itertools import repeat
 
@@ -39,23 +38,6 @@ def thread_policy(parameter_count, batch_size):
         yield
     finally:
         torch.set_num_threads(previous)
-
-
-@contextmanager
-def gc_paused():
-    """Pauses Python's cyclic garbage collector during a training loop.
-
-    The loop allocates many short-lived tensors; each collection would scan every object of the
-    process (torch's modules included). Reference counting still frees tensors at once; the
-    collector runs again when the loop ends.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 # Below this many bytes an epoch's shuffled copy of the data is made in one gather, so that

@@ -16,8 +16,9 @@ from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
 from cornu.engine.op_layer import GradientOp
+from cornu.utils.gc_pause import gc_paused
 from cornu.engine.step import (BatchStream, LogAccumulator, TrainStep, evaluate_batches,
-                               gc_paused, predict_batches, thread_policy)
+                               predict_batches, thread_policy)
 from cornu.utils.progbar import Progbar
 
 _COMPILE_EXTRAS = {"run_eagerly", "jit_compile", "steps_per_execution", "target_tensors"}
