@@ -44,8 +44,6 @@ class Model(Trainer, Layer):
     def _init_graph(self, inputs, outputs):
         if outputs is None:
             raise ValueError("Model(inputs, outputs) needs both `inputs` and `outputs`.")
-        self._input_keys = list(inputs) if isinstance(inputs, dict) else None
-        self._output_keys = list(outputs) if isinstance(outputs, dict) else None
         self.inputs = list(inputs.values()) if isinstance(inputs, dict) else to_list(inputs)
         self.outputs = list(outputs.values()) if isinstance(outputs, dict) else to_list(outputs)
         self._plan = GraphPlan(self.inputs, self.outputs)
