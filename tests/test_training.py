@@ -376,3 +376,13 @@ def test_multi_output_losses_weights_and_names():
     assert values[2] == pytest.approx(mae2, rel=1e-5)
     history = model.fit(X, {"first": Y, "second": Y}, epochs=1, verbose=0)
     assert history.history["first_mean_absolute_error"] == history.history["first_mae"]
+
+
+def test_loss_objects_are_weighted_per_sample():
+    from cornu import losses
+    model = linear_model(optimizer=optimizers.SGD(lr=0.0), loss=losses.MeanSquaredError())
+    err = ((X @ np.array([[1.0], [2.0]]) + 0.5) - Y)[:, 0] ** 2
+    weights = np.array([2.0, 1.0, 0.0, 1.0], dtype="float32")
+    loss = model.train_on_batch(X, Y, sample_weight=weights)
+    assert loss == pytest.approx(np.mean(err * weights) / 0.75, rel=1e-6)
+    assert model.evaluate(X, Y, verbose=0) == pytest.approx(np.mean(err), rel=1e-6)

@@ -26,6 +26,12 @@ def _per_output(value, output_names, what, default=None):
     return [value] * len(output_names)
 
 
+def _per_sample(loss):
+    """A loss object (``BinaryCrossentropy()``) reduces to a scalar when called; the engine
+    weights per-sample values itself, so it uses the object's ``call``."""
+    return loss.call if isinstance(loss, losses_module.Loss) else loss
+
+
 def _keras2_metric_name(metric, name, fn):
     """The log name Keras 2.2.4 gives a metric: ``acc`` for ``'accuracy'``, ``ce`` for
     ``'crossentropy'``, the function's name for other strings (``'mae'`` ->
@@ -73,7 +79,8 @@ class CompiledObjective:
                              "loss='categorical_crossentropy'.")
         self.output_names = list(output_names)
         multi = len(output_names) > 1
-        self.loss_fns = [losses_module.get(l) for l in _per_output(loss, output_names, "loss")]
+        self.loss_fns = [_per_sample(losses_module.get(l))
+                         for l in _per_output(loss, output_names, "loss")]
         if any(fn is None for fn in self.loss_fns):
             missing = [n for n, fn in zip(output_names, self.loss_fns) if fn is None]
             raise ValueError(f"Output(s) {missing} are missing from the loss dictionary. Pass a "

@@ -8,7 +8,6 @@ Example:
     >>> model.compile('rmsprop', 'categorical_crossentropy', metrics=['accuracy'])  # doctest: +SKIP
     >>> history = model.fit(x, y, batch_size=128, epochs=5)  # doctest: +SKIP
 """
-import numpy as np
 import torch
 
 from cornu import optimizers as optimizers_module
@@ -16,9 +15,9 @@ from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
 from cornu.engine.op_layer import GradientOp
-from cornu.utils.gc_pause import gc_paused
 from cornu.engine.step import (BatchStream, LogAccumulator, TrainStep, evaluate_batches,
                                predict_batches, thread_policy)
+from cornu.utils.gc_pause import gc_paused
 from cornu.utils.progbar import Progbar
 
 _COMPILE_EXTRAS = {"run_eagerly", "jit_compile", "steps_per_execution", "target_tensors"}
@@ -108,7 +107,7 @@ class Trainer:
 
     # ----------------------------------------------------------------- data
     def _build_from_data(self, x):
-        if not self.built and hasattr(self, "build"):
+        if not self.built:
             array = data.to_array(x[0] if isinstance(x, (list, tuple)) and x and
                                   data._is_array_like(x[0]) else x)
             if array.ndim == 1:
@@ -125,15 +124,12 @@ class Trainer:
         xs = self._inputs(x)
         objective = self._ensure_objective()
         ys = data.standardize(y, self.output_names,
-                              data.target_shapes(objective.loss_fns, self.output_shape_list()),
+                              data.target_shapes(objective.loss_fns,
+                                                 [t.shape for t in self.outputs]),
                               "target", hint=data.categorical_hint(objective.loss_fns))
         sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names)
         data.check_lengths(xs, ys, sws)
         return xs, ys, sws
-
-    def output_shape_list(self):
-        """The output shapes as a list, one per output."""
-        return [t.shape for t in self.outputs]
 
     def _step(self):
         if self._train_step is None:
