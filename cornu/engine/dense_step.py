@@ -12,6 +12,7 @@ import torch
 
 from cornu import activations, losses
 from cornu.backend.config import epsilon
+from cornu.engine.linear_kernels import linear
 from cornu.layers.core import Activation, Dense, Dropout
 
 aten = torch.ops.aten
@@ -167,8 +168,11 @@ class DenseStackStep:
             for step in self.steps:
                 if step[0] == "dense":
                     kernel, bias, forward = step[1], step[2], step[4]
-                    z = a.mm(kernel) if bias is None else torch.addmm(bias, a, kernel)
-                    out = z if forward is None else forward(z)
+                    if forward is torch.relu:
+                        out = linear(a, kernel, bias, relu=True)
+                    else:
+                        z = linear(a, kernel, bias)
+                        out = z if forward is None else forward(z)
                     saved.append((step, a, out))
                     a = out
                 elif step[1] > 0:

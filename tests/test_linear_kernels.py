@@ -1,0 +1,56 @@
+"""The dense product kernels: BLAS and oneDNN give the same numbers."""
+import numpy as np
+import pytest
+import torch
+
+from cornu import layers, optimizers
+from cornu.engine import linear_kernels
+from cornu.engine.linear_kernels import linear, uses_onednn
+from cornu.models import Sequential
+
+
+@pytest.mark.parametrize("relu", [False, True])
+@pytest.mark.parametrize("with_bias", [False, True])
+@pytest.mark.parametrize("threshold", [0, 10 ** 12])
+def test_linear_matches_numpy_on_both_kernels(monkeypatch, relu, with_bias, threshold):
+    monkeypatch.setattr(linear_kernels, "ONEDNN_MIN_WORK", threshold)
+    rng = np.random.RandomState(0)
+    x, kernel, bias = rng.randn(7, 5), rng.randn(5, 3), rng.randn(3)
+    out = linear(torch.tensor(x, dtype=torch.float32), torch.tensor(kernel, dtype=torch.float32),
+                 torch.tensor(bias, dtype=torch.float32) if with_bias else None, relu=relu)
+    expected = x @ kernel + (bias if with_bias else 0)
+    if relu:
+        expected = np.maximum(expected, 0)
+    np.testing.assert_allclose(out.numpy(), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_kernel_choice_by_work():
+    assert uses_onednn(128, torch.empty(784, 512)) == (linear_kernels._ONEDNN is not None)
+    assert not uses_onednn(1, torch.empty(13, 64))
+    assert not uses_onednn(256, torch.empty(9, 8, dtype=torch.float64))
+
+
+def test_large_dense_stack_fast_step_matches_autograd():
+    rng = np.random.RandomState(3)
+    x = torch.from_numpy(rng.rand(128, 300).astype("float32"))
+    y = torch.from_numpy(np.eye(10, dtype="float32")[rng.randint(0, 10, 128)])
+
+    def model():
+        return Sequential([layers.Dense(256, activation="relu", input_shape=(300,)),
+                           layers.Dense(64, activation="tanh"),
+                           layers.Dense(10, activation="softmax")])
+
+    fast, slow = model(), model()
+    slow.set_weights(fast.get_weights())
+    for m in (fast, slow):
+        m.compile(optimizers.SGD(lr=0.1), "categorical_crossentropy")
+    assert uses_onednn(128, fast.layers[0].kernel) == (linear_kernels._ONEDNN is not None)
+    slow_step = slow._step()
+    slow_step.dense = None
+    for _ in range(3):
+        fast._step().train([x], [y], [None])
+        slow_step.train([x], [y], [None])
+    for a, b in zip(fast.get_weights(), slow.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(fast.predict(x.numpy()), slow.predict(x.numpy()), rtol=1e-4,
+                               atol=1e-6)
