@@ -45,6 +45,19 @@ def _as_list(data, names):
     return [data]
 
 
+def sample_shape(data):
+    """The shape of one sample of a single-input model's data (1-D data counts as a column),
+    for building a model whose first layer was given no input shape.
+
+    Args:
+        data: an array-like, a one-item list of one, or a one-item dict.
+    """
+    if isinstance(data, dict):
+        data = next(iter(data.values()))
+    array = to_array(_as_list(data, [None])[0])
+    return tuple(array.shape[1:]) if array.ndim > 1 else (1,)
+
+
 def _cast(array, dtype):
     if dtype is not None and dtype.is_floating_point is False:
         return np.ascontiguousarray(array, dtype=np.int64)

@@ -134,10 +134,7 @@ class Sequential(Model):
         return inputs
 
     def _forward(self, xs):
-        x = xs[0]
-        for fn in self._chain:
-            x = fn(x)
-        return [x]
+        return [self.call(xs[0])]
 
     def compute_output_shape(self, input_shape):
         if self.outputs:

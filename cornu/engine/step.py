@@ -1,8 +1,8 @@
 """The hot path: batches as tensor slices, one training step, evaluation and prediction loops.
 
-Everything per batch stays on the tensor side: the step returns one stacked tensor of the
-logged values, which the loop sums; Python floats are made once per epoch (or per batch only
-when a callback reads batch logs).
+Everything per batch stays on the tensor side: the step returns the batch's outputs, and
+``LogAccumulator`` scores losses and metrics over many batches at once; Python floats are made
+once per epoch (or per batch only when a callback reads batch logs).
 """
 from contextlib import contextmanager
 from itertools import repeat

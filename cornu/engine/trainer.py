@@ -108,11 +108,7 @@ class Trainer:
     # ----------------------------------------------------------------- data
     def _build_from_data(self, x):
         if not self.built:
-            array = data.to_array(x[0] if isinstance(x, (list, tuple)) and x and
-                                  data._is_array_like(x[0]) else x)
-            if array.ndim == 1:
-                array = array.reshape(-1, 1)
-            self.build((None,) + array.shape[1:])
+            self.build((None,) + data.sample_shape(x))
 
     def _inputs(self, x):
         self._build_from_data(x)
