@@ -144,3 +144,65 @@ def test_branching_functional_models_use_autograd():
     twice = Model(x, shared(shared(x)))
     twice.compile("sgd", "mse")
     assert twice._step().dense is None
+
+
+def test_dense_step_dropout_gradients_follow_the_drawn_mask():
+    torch.manual_seed(4)
+    model = Sequential([layers.Dense(6, input_shape=(4,), kernel_initializer="ones"),
+                        layers.Dropout(0.5), layers.Dense(1, kernel_initializer="ones")])
+    model.compile(optimizers.SGD(lr=0.01), "mse")
+    step = model._step()
+    assert step.dense is not None
+    out, _ = step.train([torch.ones(1, 4)], [torch.zeros(1, 1)], [None])
+    kernel1, _, kernel2, _ = model.get_weights()
+    # h = 4 per unit, kept units scaled by 2: h' = 8 m with m in {0, 1}; out = sum(h')
+    total = out[0].item()
+    grad_out = 2 * total
+    kept = kernel2[:, 0] != 1.0
+    assert 0 < kept.sum() < 6 and total == pytest.approx(8.0 * kept.sum())
+    np.testing.assert_allclose(kernel2[kept, 0], 1 - 0.01 * 8 * grad_out, rtol=1e-6)
+    np.testing.assert_allclose(kernel1[:, kept], 1 - 0.01 * 2 * grad_out, rtol=1e-6)
+    np.testing.assert_array_equal(kernel1[:, ~kept], 1.0)
+
+
+def test_dense_step_trains_batches_of_changing_sizes_in_one_call():
+    rng = np.random.RandomState(2)
+    model = _model("relu", "relu", "sigmoid", 1, False)
+    twin = _model("relu", "relu", "sigmoid", 1, False)
+    twin.set_weights(model.get_weights())
+    for m in (model, twin):
+        m.compile(optimizers.RMSprop(), "binary_crossentropy")
+    batches = [(torch.from_numpy(rng.randn(rows, 5).astype("float32")),
+                torch.from_numpy(rng.randint(0, 2, (rows, 1)).astype("float32")))
+               for rows in (8, 3, 8, 1, 8)]
+    outs = model._step().dense.train_batches(batches)
+    twin_step = twin._step()
+    twin_step.dense = None
+    for (x, y), out in zip(batches, outs):
+        expected, _ = twin_step.train([x], [y], [None])
+        np.testing.assert_allclose(out.numpy(), expected[0].numpy(), rtol=1e-5, atol=1e-6)
+    assert len({id(o) for o in outs}) == len(outs)  # outputs are kept, not reused buffers
+    assert int(model.optimizer.iterations) == 5
+    for a, b in zip(model.get_weights(), twin.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("last,loss,units", [("sigmoid", "binary_crossentropy", 1),
+                                             ("softmax", "categorical_crossentropy", 3)])
+def test_dense_step_saturated_outputs_get_the_clipped_gradient(last, loss, units):
+    rng = np.random.RandomState(7)
+    x = torch.from_numpy((rng.randn(16, 5) * 30).astype("float32"))  # outputs at 0 and 1
+    y = torch.from_numpy(_targets(loss, units, rng))
+    fast = Sequential([layers.Dense(units, activation=last, input_shape=(5,))])
+    slow = Sequential([layers.Dense(units, activation=last, input_shape=(5,))])
+    slow.set_weights(fast.get_weights())
+    for m in (fast, slow):
+        m.compile(optimizers.SGD(lr=0.1), loss)
+    slow_step = slow._step()
+    slow_step.dense = None
+    out, _ = fast._step().train([x], [y], [None])
+    p = out[0].numpy()
+    assert ((p < 1e-7) | (p > 1 - 1e-7)).any()
+    slow_step.train([x], [y], [None])
+    for a, b in zip(fast.get_weights(), slow.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)

@@ -403,3 +403,59 @@ def test_keras_lowercase_aliases():
     assert optimizers.sgd is SGD and optimizers.rmsprop is RMSprop and optimizers.adam is Adam
     assert optimizers.adagrad is Adagrad and optimizers.adadelta is Adadelta
     assert optimizers.adamax is Adamax and optimizers.nadam is Nadam
+
+
+@pytest.mark.parametrize("cls", [SGD, RMSprop, Adam])
+def test_gradient_buffers_update_like_grad_attributes(cls):
+    torch.manual_seed(0)
+    values = [torch.randn(3, 2), torch.randn(2)]
+    grads = [torch.randn(3, 2), torch.randn(2)]
+    by_attribute = [torch.nn.Parameter(v.clone()) for v in values]
+    by_buffer = [torch.nn.Parameter(v.clone()) for v in values]
+    opt_a, opt_b = cls(lr=0.1, decay=0.01), cls(lr=0.1, decay=0.01)
+    buffers = opt_b.gradient_buffers(by_buffer)
+    assert [tuple(b.shape) for b in buffers] == [(3, 2), (2,)]
+    for _ in range(3):
+        for p, g in zip(by_attribute, grads):
+            p.grad = g.clone()
+        opt_a.step(by_attribute)
+        for b, g in zip(buffers, grads):
+            b.copy_(g)
+        opt_b.step(by_buffer, buffers)
+    for a, b in zip(by_attribute, by_buffer):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6)
+    assert all(p.grad is None for p in by_buffer)
+    assert int(opt_b.iterations) == 3
+
+
+def test_gradient_buffers_stay_valid_after_the_optimizer_is_rebound():
+    w, v = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(1))
+    opt = SGD(lr=1.0)
+    buffers = opt.gradient_buffers([w])
+    v.grad = torch.ones(1)
+    opt.step([v])  # another parameter list rebinds the optimizer
+    buffers[0].fill_(0.5)
+    opt.step([w], buffers)  # the old buffers are copied in, not lost
+    assert w.tolist() == [0.5, 0.5] and v.tolist() == [0.0]
+
+
+def test_gradient_buffers_decline_parameters_of_several_dtypes():
+    params = [torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2).double())]
+    assert SGD().gradient_buffers(params) is None
+
+
+def test_counting_steps_at_exit_counts_every_step_and_decays_per_step():
+    w = torch.nn.Parameter(torch.zeros(1))
+    opt = SGD(lr=1.0, decay=1.0)
+    with opt.counting_steps_at_exit():
+        for _ in range(3):
+            w.grad = torch.ones(1)
+            opt.step([w])
+        assert int(opt.iterations) == 0  # written once, at the end
+    assert int(opt.iterations) == 3
+    # Keras 2 decay: lr / (1 + decay * iterations) with iterations 0, 1, 2
+    assert w.item() == pytest.approx(-(1 + 1 / 2 + 1 / 3), rel=1e-6)
+    w.grad = torch.ones(1)
+    opt.step([w])
+    assert int(opt.iterations) == 4
+    assert w.item() == pytest.approx(-(1 + 1 / 2 + 1 / 3 + 1 / 4), rel=1e-6)

@@ -12,7 +12,7 @@ Example:
     >>> history.history['accuracy'], 'accuracy' in history.history, list(history.history)
     ([0.75], True, ['loss', 'acc'])
 """
-from cornu.callbacks.base import Callback
+from cornu.callbacks.base import Callback, overrides_any_hook
 
 _METRIC_SPELLINGS = (
     ('acc', 'accuracy'),
@@ -116,6 +116,12 @@ class History(Callback):
         self.key_aliases = key_aliases
         self.epoch = []
         self.history = AliasedHistoryDict(key_aliases=key_aliases)
+
+    @property
+    def needs_epoch_logs(self):
+        """False: History only records each epoch's values, so they may come after the last
+        epoch (a subclass that redefines a hook does need them at once)."""
+        return overrides_any_hook(self, History)
 
     def on_train_begin(self, logs=None):
         """Starts empty records (Keras 2.2.4 makes a new History for every ``fit``)."""

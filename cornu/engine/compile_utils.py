@@ -174,25 +174,36 @@ class CompiledObjective:
             total = total + extra_loss
         return torch.stack([total, *parts, *self.metric_values(ys, outs, sws)])
 
-    def summed_values(self, ys, outs):
-        """Logged values summed over samples (unweighted), stacked in ``names`` order.
+    @property
+    def scores_in_bulk(self):
+        """Whether epoch values may be computed over many batches at once.
 
-        Summing per-sample values over many batches at once gives the same epoch averages as
-        averaging batch means weighted by batch size, in a few operations.
+        True when every loss and metric is a cornu built-in, which scores each sample on its
+        own. A custom function may reduce over its batch (a per-batch F1 score); Keras 2
+        averages such values batch by batch, so they are computed per batch.
+        """
+        functions = self.loss_fns + [fn for _, fn, _ in self.metric_fns]
+        return all(getattr(fn, "__module__", "").startswith("cornu.") for fn in functions)
+
+    def sample_values(self, ys, outs):
+        """Each sample's logged values (unweighted): a ``(samples, len(names))`` float64 tensor.
+
+        Summing these over many batches at once gives the same epoch averages as averaging
+        batch means weighted by batch size, in a few operations.
 
         Args:
-            ys: targets per output, all batches concatenated.
+            ys: targets per output, any number of batches concatenated.
             outs: outputs per output, likewise.
         """
-        def per_sample_sum(score):
+        def per_sample(score):
             if score.dim() > 1:
                 score = score.reshape(len(score), -1).mean(dim=1)
-            return score.sum()
+            return score.double()
 
-        parts = [per_sample_sum(fn(y, out)) for fn, y, out in zip(self.loss_fns, ys, outs)]
+        parts = [per_sample(fn(y, out)) for fn, y, out in zip(self.loss_fns, ys, outs)]
         if len(parts) == 1 and self.loss_weights[0] == 1.0:
             total = parts[0]
         else:
             total = sum(w * p for w, p in zip(self.loss_weights, parts))
-        metrics = [per_sample_sum(fn(ys[i], outs[i])) for i, fn, _ in self.metric_fns]
-        return torch.stack([total, *(parts if len(parts) > 1 else []), *metrics])
+        metrics = [per_sample(fn(ys[i], outs[i])) for i, fn, _ in self.metric_fns]
+        return torch.stack([total, *(parts if len(parts) > 1 else []), *metrics], dim=1)

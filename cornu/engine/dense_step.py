@@ -1,64 +1,213 @@
 """A hand-derived training step for the textbooks' most common model: a stack of Dense layers.
 
-For a ``Sequential`` of ``Dense`` / ``Activation`` / ``Dropout`` layers with a standard loss,
-the gradients are written out directly (two matrix products per layer) instead of recording an
-autograd graph. The maths is the same as the general step (tests compare the two); on small
-models, where per-operation overhead dominates, it is several times faster.
+For a chain of ``Dense`` / ``Activation`` / ``Dropout`` layers with a standard loss, the
+gradients are written out directly (two matrix products per layer) instead of recording an
+autograd graph, straight into the optimizer's flat gradient buffer. The maths is the same as
+the general step (tests compare the two); on small models, where the fixed cost of each torch
+operation dominates, it is several times faster, so every operation here is counted: in-place
+activations, 0-d tensor factors instead of Python scalars, nothing allocated that can be reused.
 
 Example:
-    >>> step = DenseStackStep.maybe(model, objective, optimizer)  # doctest: +SKIP
+    >>> step = DenseStackStep.maybe(model, objective, optimizer, params, infos)  # doctest: +SKIP
+    >>> outputs = step.train_batches(batches)  # doctest: +SKIP
 """
+import numpy as np
 import torch
 
 from cornu import activations, losses
 from cornu.backend.config import epsilon
-from cornu.engine.linear_kernels import linear
+from cornu.engine.linear_kernels import onednn_min_rows, onednn_linear
 from cornu.layers.core import Activation, Dense, Dropout
 
 aten = torch.ops.aten
 
-# activation -> (forward, backward(grad, output)); None means "not supported here".
+
+def _relu_backward(grad, out):
+    return aten.threshold_backward.grad_input(grad, out, 0.0, grad_input=grad)
+
+
+def _sigmoid_backward(grad, out):
+    return aten.sigmoid_backward.grad_input(grad, out, grad_input=grad)
+
+
+def _tanh_backward(grad, out):
+    return aten.tanh_backward.grad_input(grad, out, grad_input=grad)
+
+
+def _softmax_backward(grad, out):
+    return aten._softmax_backward_data(grad, out, -1, out.dtype)
+
+
+# activation -> (in-place forward on a fresh pre-activation, backward(grad, output) that may
+# overwrite ``grad``).
 _ACTIVATIONS = {
     activations.linear: (None, None),
-    activations.relu: (torch.relu, lambda g, a: aten.threshold_backward(g, a, 0.0)),
-    activations.sigmoid: (torch.sigmoid, aten.sigmoid_backward),
-    activations.tanh: (torch.tanh, aten.tanh_backward),
-    activations.softmax: (lambda z: torch.softmax(z, -1),
-                          lambda g, a: aten._softmax_backward_data(g, a, -1, a.dtype)),
+    activations.relu: (torch.relu_, _relu_backward),
+    activations.sigmoid: (torch.sigmoid_, _sigmoid_backward),
+    activations.tanh: (torch.tanh_, _tanh_backward),
+    activations.softmax: (lambda z: torch.softmax(z, -1), _softmax_backward),
 }
 _LOSSES = {losses.mean_squared_error, losses.mean_absolute_error, losses.binary_crossentropy,
            losses.categorical_crossentropy, losses.sparse_categorical_crossentropy}
 
 
-def _clipped(p):
-    """Where Keras's clip to ``[eps, 1 - eps]`` changes ``p`` (its gradient is zero there)."""
-    return p.clamp(epsilon(), 1 - epsilon()) != p
+class _Buffers:
+    """Work tensors reused from step to step, one set per batch size (allocating and freeing
+    a tensor costs about as much as a small operation).
+
+    Args:
+        make: function ``rows -> tuple of tensors``.
+    """
+
+    def __init__(self, make):
+        self.make = make
+        self.sets = {}
+
+    def __call__(self, rows):
+        tensors = self.sets.get(rows)
+        if tensors is None:
+            if len(self.sets) >= 4:  # batch sizes keep changing (train_on_batch): keep a few
+                self.sets.clear()
+            tensors = self.sets[rows] = self.make(rows)
+        return tensors
 
 
-def _output_gradient(loss, act, a, y):
-    """dLoss/dz for the last pre-activation ``z`` (or dLoss/da when ``act`` is linear)."""
-    n, d = a.shape
-    if loss is losses.mean_squared_error:
-        return _act_backward(act, (a - y).mul_(2.0 / (n * d)), a)
-    if loss is losses.mean_absolute_error:
-        return _act_backward(act, (a - y).sign_().div_(n * d), a)
-    if loss is losses.binary_crossentropy:
-        if act is activations.sigmoid:
-            return (a - y).masked_fill_(_clipped(a), 0.0).div_(n * d)
-        c = a.clamp(epsilon(), 1 - epsilon())
-        grad = ((c - y) / (c * (1 - c))).masked_fill_(c != a, 0.0).div_(n * d)
-        return _act_backward(act, grad, a)
-    if loss is losses.sparse_categorical_crossentropy:
-        y = torch.nn.functional.one_hot(y.reshape(-1).long(), d).to(a.dtype)
-    if act is activations.softmax:
-        masked = y.masked_fill(_clipped(a), 0.0)
-        return (a * masked.sum(-1, keepdim=True)).sub_(masked).div_(n)
-    total = a.sum(-1, keepdim=True)
-    q = a / total
-    c = q.clamp(epsilon(), 1 - epsilon())
-    grad_q = (-y / c).masked_fill_(c != q, 0.0)
-    grad = (grad_q - (grad_q * q).sum(-1, keepdim=True)) / total
-    return _act_backward(act, grad.div_(n), a)
+class _OutputGradient:
+    """dLoss/dz of the last layer's pre-activation ``z`` (dLoss/da when it is linear).
+
+    Keras 2 clips probabilities to ``[eps, 1 - eps]`` before the log; the clip's gradient is
+    zero outside that range, which ``hardtanh_backward`` applies in one operation (with bounds
+    one float below/above, so that values exactly on a bound keep their gradient as in Keras).
+
+    Args:
+        loss: the loss function.
+        act: the last layer's activation.
+        width: units of the output.
+        like: a tensor of the parameters' dtype and device.
+    """
+
+    def __init__(self, loss, act, width, like):
+        self.loss, self.act, self.width = loss, act, width
+        self.backward = _ACTIVATIONS[act][1]
+        eps = np.float32(epsilon())
+        self.low = float(np.nextafter(eps, np.float32(0)))
+        self.high = float(np.nextafter(np.float32(1) - eps, np.float32(2)))
+        self.eps = eps
+        scale = {losses.mean_squared_error: 2.0 / width,
+                 losses.mean_absolute_error: 1.0 / width,
+                 losses.binary_crossentropy: 1.0 / width}.get(loss, 1.0)
+        # per batch size: the gradient, a work tensor, and scale / rows as a 0-d tensor
+        # (tensor factors cost less than Python scalars)
+        self.buffers = _Buffers(lambda rows: (like.new_empty((rows, width)),
+                                              like.new_empty((rows, width)),
+                                              like.new_tensor(scale / rows)))
+
+    def _activation_backward(self, grad, a):
+        return grad if self.backward is None else self.backward(grad, a)
+
+    def __call__(self, a, y):
+        grad, work, factor = self.buffers(a.shape[0])
+        loss, act = self.loss, self.act
+        if loss is losses.mean_squared_error:
+            return self._activation_backward(torch.sub(a, y, out=grad).mul_(factor), a)
+        if loss is losses.mean_absolute_error:
+            return self._activation_backward(torch.sub(a, y, out=grad).sign_().mul_(factor), a)
+        if loss is losses.binary_crossentropy:
+            if act is activations.sigmoid:
+                torch.sub(a, y, out=grad)
+                return self._unclipped(grad, a, grad).mul_(factor)
+            c = a.clamp(self.eps, 1 - self.eps)
+            grad = self._unclipped((c - y) / (c * (1 - c)), a, grad)
+            return self._activation_backward(grad.mul_(factor), a)
+        if loss is losses.sparse_categorical_crossentropy:
+            y = torch.nn.functional.one_hot(y.reshape(-1).long(), self.width).to(a.dtype)
+        if act is activations.softmax:
+            kept = self._unclipped(y, a, work)
+            return torch.mul(a, kept.sum(-1, keepdim=True), out=grad).sub_(kept).mul_(factor)
+        total = a.sum(-1, keepdim=True)
+        q = a / total
+        c = q.clamp(self.eps, 1 - self.eps)
+        grad_q = self._unclipped(-y / c, q, work)
+        grad = (grad_q - (grad_q * q).sum(-1, keepdim=True)) / total
+        return self._activation_backward(grad.mul_(factor), a)
+
+    def _unclipped(self, grad, p, out):
+        """``grad`` where ``eps <= p <= 1 - eps``, else 0, written into ``out``."""
+        return aten.hardtanh_backward.grad_input(grad, p, self.low, self.high, grad_input=out)
+
+
+class _DenseOp:
+    """One Dense layer (with its activation) in the step: forward, and backward into buffers.
+
+    Args:
+        layer: the ``Dense`` layer.
+        act: its activation (or that of the ``Activation`` layer folded into it).
+        grads: dict ``id(param) -> gradient buffer view`` of the trainable parameters.
+        keeps_output: whether its outputs outlive the step (the model's outputs, kept for
+            the epoch's logs): they are then fresh tensors, not reused buffers.
+    """
+
+    def __init__(self, layer, act, grads, keeps_output):
+        self.kernel, self.bias = layer.kernel, layer.bias
+        self.kernel_t = self.kernel.t()
+        self.activate, self.activation_backward = _ACTIVATIONS[act]
+        self.grad_kernel = grads.get(id(self.kernel))
+        self.grad_bias = None if self.bias is None else grads.get(id(self.bias))
+        self.min_onednn_rows = onednn_min_rows(self.kernel)
+        self.keeps_output = keeps_output
+        units, inputs = self.kernel.shape[1], self.kernel.shape[0]
+        # per batch size: outputs and the gradient of the inputs
+        self.buffers = _Buffers(lambda rows: (self.kernel.new_empty((rows, units)),
+                                              self.kernel.new_empty((rows, inputs))))
+        self.inputs = self.outputs = None
+
+    def forward(self, x):
+        if x.shape[0] >= self.min_onednn_rows:
+            z = onednn_linear(x, self.kernel, self.bias, self.activate is torch.relu_)
+            out = z if self.activate in (None, torch.relu_) else self.activate(z)
+        else:
+            out = None if self.keeps_output else self.buffers(x.shape[0])[0]
+            if self.bias is None:
+                z = torch.mm(x, self.kernel, out=out)
+            else:
+                z = torch.addmm(self.bias, x, self.kernel, out=out)
+            out = z if self.activate is None else self.activate(z)
+        self.inputs, self.outputs = x, out
+        return out
+
+    def backward(self, grad, activated, input_grad):
+        """Writes this layer's gradients; returns dLoss/d(inputs) when ``input_grad``.
+
+        Args:
+            grad: dLoss/d(outputs), or dLoss/dz when ``activated`` is False (may be
+                overwritten).
+            activated: whether ``grad`` still has to go through the activation.
+            input_grad: whether the gradient of the inputs is needed.
+        """
+        if activated and self.activation_backward is not None:
+            grad = self.activation_backward(grad, self.outputs)
+        if self.grad_kernel is not None:
+            torch.mm(self.inputs.t(), grad, out=self.grad_kernel)
+        if self.grad_bias is not None:
+            torch.sum(grad, 0, out=self.grad_bias)
+        if not input_grad:
+            return None
+        return torch.mm(grad, self.kernel_t, out=self.buffers(grad.shape[0])[1])
+
+
+class _DropoutOp:
+    """Inverted dropout: keeps each unit with probability ``1 - rate``, scaled up to match."""
+
+    def __init__(self, rate):
+        self.keep = 1.0 - rate
+        self.mask = None
+
+    def forward(self, x):
+        self.mask = torch.empty_like(x).bernoulli_(self.keep).div_(self.keep)
+        return x * self.mask
+
+    def backward(self, grad, activated, input_grad):
+        return grad.mul_(self.mask)
 
 
 def _chain_layers(model):
@@ -84,37 +233,46 @@ def _chain_layers(model):
     return layers
 
 
-def _act_backward(act, grad, a):
-    backward = _ACTIVATIONS[act][1]
-    return grad if backward is None else backward(grad, a)
+def _plan(layers):
+    """``[('dense', layer, activation) | ('dropout', rate)]`` for supported layers, else None."""
+    plan = []
+    for layer in layers:
+        if getattr(layer, "activity_regularizer", None) is not None:
+            return None
+        if isinstance(layer, Dense) and layer.activation in _ACTIVATIONS:
+            plan.append(("dense", layer, layer.activation))
+        elif isinstance(layer, Activation) and layer.activation in _ACTIVATIONS \
+                and plan and plan[-1][0] == "dense" and plan[-1][2] is activations.linear:
+            plan[-1] = ("dense", plan[-1][1], layer.activation)
+        elif isinstance(layer, Dropout) and layer.noise_shape is None:
+            if layer.rate > 0:
+                plan.append(("dropout", layer.rate))
+        else:
+            return None
+    return plan if plan and plan[-1][0] == "dense" else None
 
 
 class DenseStackStep:
     """Training step with explicit gradients for Dense stacks (see the module docstring).
 
     Args:
-        plan: list of ``('dense', layer, forward, activation)`` and ``('dropout', rate)``.
+        plan: list of ``('dense', layer, activation)`` and ``('dropout', rate)``.
         loss: the loss function (one of the Keras 2 built-ins this step knows).
         optimizer: the model's optimizer.
         params: the trainable parameters, in the order the optimizer expects.
+        grads: the optimizer's gradient buffers for ``params`` (``gradient_buffers``).
     """
 
-    def __init__(self, plan, loss, optimizer, params):
-        trainable = {id(p) for p in params}
-        self.steps = []
-        for entry in plan:
-            if entry[0] == "dropout":
-                self.steps.append(("dropout", entry[1]))
-                continue
-            _, layer, forward, act = entry
-            kernel, bias = layer.kernel, layer.bias
-            self.steps.append(("dense", kernel, bias, kernel.t(), forward, act,
-                               id(kernel) in trainable,
-                               bias is not None and id(bias) in trainable))
-        self.loss = loss
-        self.optimizer = optimizer
-        self.params = params
-        self.last_act = next(s[5] for s in reversed(self.steps) if s[0] == "dense")
+    def __init__(self, plan, loss, optimizer, params, grads):
+        by_param = {id(p): g for p, g in zip(params, grads)}
+        last = len(plan) - 1
+        self.ops = [_DenseOp(entry[1], entry[2], by_param, index == last)
+                    if entry[0] == "dense" else _DropoutOp(entry[1])
+                    for index, entry in enumerate(plan)]
+        self.output_gradient = _OutputGradient(loss, plan[-1][2], plan[-1][1].units, params[0])
+        self.optimizer, self.params, self.grads = optimizer, params, grads
+        # Backward order, with whether each op must pass a gradient on to its inputs.
+        self.backward_ops = [(op, index > 0) for index, op in reversed(list(enumerate(self.ops)))]
 
     @classmethod
     def maybe(cls, model, objective, optimizer, params, infos):
@@ -128,30 +286,32 @@ class DenseStackStep:
             infos: the model's weight records (for regularizers and constraints).
         """
         layers = _chain_layers(model)
-        if layers is None or len(objective.loss_fns) != 1:
+        if layers is None or len(objective.loss_fns) != 1 or len(model.inputs[0].shape) != 2:
             return None
         if objective.loss_fns[0] not in _LOSSES or objective.loss_weights != [1.0]:
             return None
         if any(i["regularizer"] or i["constraint"] or i["param"].dtype != torch.float32
                for i in infos):
             return None
-        plan = []
-        for layer in layers:
-            if getattr(layer, "activity_regularizer", None) is not None:
-                return None
-            if isinstance(layer, Dense) and layer.activation in _ACTIVATIONS:
-                plan.append(("dense", layer, _ACTIVATIONS[layer.activation][0], layer.activation))
-            elif isinstance(layer, Activation) and layer.activation in _ACTIVATIONS \
-                    and plan and plan[-1][0] == "dense" and plan[-1][3] is activations.linear:
-                kind, dense, _, _ = plan.pop()
-                plan.append((kind, dense, _ACTIVATIONS[layer.activation][0], layer.activation))
-            elif isinstance(layer, Dropout) and layer.noise_shape is None:
-                plan.append(("dropout", layer.rate))
-            else:
-                return None
-        if not plan or plan[-1][0] != "dense" or len(model.inputs[0].shape) != 2:
+        plan = _plan(layers)
+        if plan is None or not params:
             return None
-        return cls(plan, objective.loss_fns[0], optimizer, params)
+        grads = optimizer.gradient_buffers(params)
+        if grads is None:
+            return None
+        return cls(plan, objective.loss_fns[0], optimizer, params, grads)
+
+    def _train(self, x, y):
+        a = x
+        for op in self.ops:
+            a = op.forward(a)
+        grad = self.output_gradient(a, y)
+        activated = False  # the output gradient is already taken through the last activation
+        for op, input_grad in self.backward_ops:
+            grad = op.backward(grad, activated, input_grad)
+            activated = True
+        self.optimizer.step(self.params, self.grads)
+        return a
 
     def train(self, x, y):
         """One update on a batch; returns the model output (for logging).
@@ -160,41 +320,20 @@ class DenseStackStep:
             x: the input batch (2-D).
             y: the target batch.
         """
+        return self.train_batches([(x, y)])[0]
+
+    def train_batches(self, batches):
+        """One update per ``(x, y)`` batch, in order; returns the outputs of each batch.
+
+        Batches may be produced lazily (a batch is drawn only after the previous update).
+
+        Args:
+            batches: iterable of ``(x, y)`` tensor pairs.
+        """
         grad_mode = torch.is_grad_enabled()
         torch._C._set_grad_enabled(False)  # `with torch.no_grad()`, at a fraction of the cost
         try:
-            saved = []
-            a = x
-            for step in self.steps:
-                if step[0] == "dense":
-                    kernel, bias, forward = step[1], step[2], step[4]
-                    if forward is torch.relu:
-                        out = linear(a, kernel, bias, relu=True)
-                    else:
-                        z = linear(a, kernel, bias)
-                        out = z if forward is None else forward(z)
-                    saved.append((step, a, out))
-                    a = out
-                elif step[1] > 0:
-                    mask = torch.empty_like(a).bernoulli_(1 - step[1]).div_(1 - step[1])
-                    saved.append((step, mask, None))
-                    a = a * mask
-            grad = _output_gradient(self.loss, self.last_act, a, y)
-            last = len(saved) - 1
-            for index in range(last, -1, -1):
-                step, inputs, out = saved[index]
-                if step[0] == "dropout":
-                    grad = grad * inputs
-                    continue
-                if index != last:
-                    grad = _act_backward(step[5], grad, out)
-                if step[6]:
-                    step[1].grad = inputs.t().mm(grad)
-                if step[7]:
-                    step[2].grad = grad.sum(0)
-                if index:
-                    grad = grad.mm(step[3])
-            self.optimizer.step(self.params)
+            with self.optimizer.counting_steps_at_exit():
+                return [self._train(x, y) for x, y in batches]
         finally:
             torch._C._set_grad_enabled(grad_mode)
-        return a

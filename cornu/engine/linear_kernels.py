@@ -9,6 +9,8 @@ Example:
     >>> z.tolist()
     [[3.0, 3.0], [3.0, 3.0], [3.0, 3.0], [3.0, 3.0]]
 """
+import math
+
 import torch
 
 # Multiply-adds per call above which oneDNN's kernel pays for its fixed cost (measured here:
@@ -21,16 +23,27 @@ except (AttributeError, RuntimeError):
     _ONEDNN = None
 
 
-def uses_onednn(rows, kernel):
-    """Whether a product of ``rows`` input rows with ``kernel`` goes to oneDNN.
+def onednn_min_rows(kernel):
+    """The fewest input rows for which a product with ``kernel`` goes to oneDNN (may be inf).
 
     Args:
-        rows: the batch size (rows of ``x``).
         kernel: the ``(in, out)`` kernel.
     """
-    shape = kernel.shape
-    return (rows * shape[0] * shape[1] >= ONEDNN_MIN_WORK and _ONEDNN is not None
-            and kernel.dtype == torch.float32 and kernel.device.type == "cpu")
+    if _ONEDNN is None or kernel.dtype != torch.float32 or kernel.device.type != "cpu":
+        return math.inf
+    return math.ceil(ONEDNN_MIN_WORK / max(kernel.shape[0] * kernel.shape[1], 1))
+
+
+def onednn_linear(x, kernel, bias, relu=False):
+    """``x @ kernel + bias`` (then ReLU when asked) with oneDNN's kernel, for 2-D float32 ``x``.
+
+    Args:
+        x: ``(batch, in)`` tensor.
+        kernel: ``(in, out)`` tensor.
+        bias: ``(out,)`` tensor or None.
+        relu: apply ``max(z, 0)`` in the same pass.
+    """
+    return _ONEDNN(x, kernel.t(), bias, "relu" if relu else "none", [], "")
 
 
 def linear(x, kernel, bias, relu=False):
@@ -42,7 +55,7 @@ def linear(x, kernel, bias, relu=False):
         bias: ``(out,)`` tensor or None.
         relu: apply ``max(z, 0)`` in the same pass.
     """
-    if uses_onednn(x.shape[0], kernel):
-        return _ONEDNN(x, kernel.t(), bias, "relu" if relu else "none", [], "")
+    if x.shape[0] >= onednn_min_rows(kernel):
+        return onednn_linear(x, kernel, bias, relu)
     z = x.mm(kernel) if bias is None else torch.addmm(bias, x, kernel)
     return torch.relu(z) if relu else z

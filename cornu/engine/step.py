@@ -1,8 +1,7 @@
 """The hot path: batches as tensor slices, one training step, evaluation and prediction loops.
 
 Everything per batch stays on the tensor side: the step returns the batch's outputs, and
-``LogAccumulator`` scores losses and metrics over many batches at once; Python floats are made
-once per epoch (or per batch only when a callback reads batch logs).
+``LogAccumulator`` (``epoch_logs``) scores losses and metrics over many batches at once.
 """
 from contextlib import contextmanager
 from itertools import repeat
@@ -13,6 +12,7 @@ import torch
 from cornu.engine import base_layer
 from cornu.engine.data_adapter import batch_shuffle
 from cornu.engine.dense_step import DenseStackStep
+from cornu.engine.epoch_logs import LogAccumulator
 
 # Models doing less than this many multiply-adds per batch run on one thread: for them, the
 # cost of waking and synchronising more threads exceeds the work (and on a busy machine, by far).
@@ -209,81 +209,38 @@ class TrainStep:
                         p.copy_(constraint(p))
         return [o.detach() for o in outs], None if extra is None else extra.detach()
 
+    def train_epoch(self, batches, num_inputs, num_outputs, weighted, log):
+        """Updates the weights on each batch in turn, recording the outputs in ``log``.
 
-class LogAccumulator:
-    """Sums the logged values (loss, metrics) over an epoch.
-
-    Values are computed per batch only when someone reads batch logs or sample weights are in
-    play; otherwise outputs are kept and scored many batches at a time.
-
-    Args:
-        objective: the model's ``CompiledObjective``.
-        per_batch: whether each batch's values are needed as it ends.
-    """
-
-    def __init__(self, objective, per_batch):
-        self.objective = objective
-        self.per_batch = per_batch
-        self.totals = None
-        self.seen = 0
-        self._pending, self._pending_bytes = [], 0
-
-    def add(self, outs, ys, sws, extra, size):
-        """Records one batch; returns its values (a tensor) when computed now, else None.
+        For loops without batch callbacks: Dense stacks run all batches in one call.
 
         Args:
-            outs: the batch's outputs (detached).
-            ys: its targets.
-            sws: its sample weights (None entries allowed).
-            extra: its regularisation/added loss, or None.
-            size: its number of samples.
+            batches: iterable of batches, each a list of inputs, targets and sample weights.
+            num_inputs: inputs per batch.
+            num_outputs: targets per batch.
+            weighted: whether the batches carry sample weights.
+            log: the epoch's ``LogAccumulator``.
         """
-        self.seen += size
-        if self.per_batch or any(w is not None for w in sws):
-            with torch.no_grad():
-                values = self.objective.batch_values(ys, outs, sws, extra)
-            self._sum(values * size)
-            return values
-        self._pending.append((outs, ys, extra, size))
-        self._pending_bytes += sum(o.numel() * o.element_size() for o in outs)
-        if self._pending_bytes > _PENDING_BYTES:
-            self._flush()
-        return None
+        if self.dense is not None and not weighted:
+            targets = []
 
-    def _sum(self, values):
-        self.totals = values if self.totals is None else self.totals.add_(values)
+            def pairs():
+                for batch in batches:
+                    targets.append(batch[1])
+                    yield batch[0], batch[1]
 
-    def _flush(self):
-        if not self._pending:
+            log.add_batches(self.dense.train_batches(pairs()), targets)
             return
-        outs = [_joined(parts) for parts in zip(*(p[0] for p in self._pending))]
-        ys = [_joined(parts) for parts in zip(*(p[1] for p in self._pending))]
-        with torch.no_grad():
-            sums = self.objective.summed_values(ys, outs)
-            extras = [e * size for _, _, e, size in self._pending if e is not None]
-            if extras:
-                sums[0] += torch.stack(extras).sum()
-        self._sum(sums)
-        self._pending, self._pending_bytes = [], 0
-
-    def means(self):
-        """The epoch averages as Python floats, in ``objective.names`` order."""
-        self._flush()
-        if self.totals is None:
-            return []
-        return (self.totals / max(self.seen, 1)).tolist()
+        for batch in batches:
+            xs = batch[:num_inputs]
+            ys = batch[num_inputs:num_inputs + num_outputs]
+            sws = batch[num_inputs + num_outputs:]
+            outs, extra = self.train(xs, ys, sws)
+            log.add(outs, ys, sws, extra, xs[0].shape[0])
 
 
-def _joined(parts):
-    return parts[0] if len(parts) == 1 else torch.cat(parts)
-
-
-# Outputs kept for scoring in bulk are flushed past this size.
-_PENDING_BYTES = 64 * 2 ** 20
-
-
-def evaluate_batches(step, stream, num_inputs, num_outputs, progbar=None):
-    """Loss and metrics averaged over the batches of a stream (weighted by batch size).
+def score_batches(step, stream, num_inputs, num_outputs, progbar=None):
+    """A ``LogAccumulator`` of the model's loss and metrics over the batches of a stream.
 
     Args:
         step: the model's evaluation ``TrainStep`` (built without an optimizer).
@@ -303,7 +260,7 @@ def evaluate_batches(step, stream, num_inputs, num_outputs, progbar=None):
             log.add(outs, ys, sws, step.extra_losses(call_losses), xs[0].shape[0])
             if progbar is not None:
                 progbar.update(log.seen)
-    return log.means()
+    return log
 
 
 def predict_batches(model, xs, batch_size, steps, progbar=None):

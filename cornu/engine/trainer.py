@@ -15,8 +15,8 @@ from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
 from cornu.engine.op_layer import GradientOp
-from cornu.engine.step import (BatchStream, LogAccumulator, TrainStep, evaluate_batches,
-                               predict_batches, thread_policy)
+from cornu.engine.epoch_logs import PENDING_BYTES, LogAccumulator, epoch_means
+from cornu.engine.step import BatchStream, TrainStep, predict_batches, score_batches, thread_policy
 from cornu.utils.gc_pause import gc_paused
 from cornu.utils.progbar import Progbar
 
@@ -196,11 +196,11 @@ class Trainer:
                                  validation_steps) if val else None
         with thread_policy(self._parameter_count(), batch_size), gc_paused():
             self._fit_loop(stream, val_stream, callback_list, initial_epoch, epochs,
-                           validation_freq, len(xs), n_out)
+                           validation_freq, len(xs), n_out, any(w is not None for w in sws))
         return self.history
 
     def _fit_loop(self, stream, val_stream, callback_list, initial_epoch, epochs,
-                  validation_freq, n_in, n_out):
+                  validation_freq, n_in, n_out, weighted):
         objective = self._ensure_objective()
         out_labels = list(objective.names)
         # Like TensorFlow on CPU, flush denormal floats to zero: optimizer slots of dead units
@@ -208,35 +208,50 @@ class Trainer:
         torch.set_flush_denormal(True)
         step = self._step()
         batch_logs_needed = callback_list.needs_batch_logs
+        # Epochs whose logs only History records wait here, to be scored together.
+        waiting = None if callback_list.needs_epoch_logs else _WaitingEpochs(out_labels)
         self.stop_training = False
         callback_list.on_train_begin()
-        for epoch in range(initial_epoch, epochs):
-            callback_list.on_epoch_begin(epoch)
-            step.set_training(True)
-            log = LogAccumulator(objective, per_batch=batch_logs_needed)
-            for batch_index, batch in enumerate(stream.epoch()):
-                size = batch[0].shape[0]
+        try:
+            for epoch in range(initial_epoch, epochs):
+                callback_list.on_epoch_begin(epoch)
+                step.set_training(True)
+                log = LogAccumulator(objective, per_batch=batch_logs_needed)
                 if batch_logs_needed:
-                    callback_list.on_batch_begin(batch_index, {"batch": batch_index,
-                                                               "size": size})
-                xb, yb, wb = batch[:n_in], batch[n_in:n_in + n_out], batch[n_in + n_out:]
-                outs, extra = step.train(xb, yb, wb)
-                values = log.add(outs, yb, wb, extra, size)
-                if batch_logs_needed:
-                    logs = {"batch": batch_index, "size": size}
-                    logs.update(zip(out_labels, values.tolist()))
-                    callback_list.on_batch_end(batch_index, logs)
+                    self._train_with_batch_callbacks(step, stream, callback_list, log, n_in,
+                                                     n_out, out_labels)
+                else:
+                    step.train_epoch(stream.epoch(), n_in, n_out, weighted, log)
+                step.set_training(False)
+                val_log = None
+                if val_stream is not None and self._should_validate(epoch, validation_freq):
+                    val_log = score_batches(self._evaluation_step(), val_stream, n_in, n_out)
+                if waiting is None:
+                    train_means, val_means = epoch_means([log, val_log])
+                    callback_list.on_epoch_end(epoch, _epoch_logs(out_labels, train_means,
+                                                                  val_means))
+                elif waiting.add(epoch, log, val_log) > PENDING_BYTES:
+                    waiting.report(callback_list)
                 if self.stop_training:
                     break
-            step.set_training(False)
-            epoch_logs = dict(zip(out_labels, log.means()))
-            if val_stream is not None and self._should_validate(epoch, validation_freq):
-                val_values = evaluate_batches(self._evaluation_step(), val_stream, n_in, n_out)
-                epoch_logs.update(("val_" + k, v) for k, v in zip(out_labels, val_values))
-            callback_list.on_epoch_end(epoch, epoch_logs)
+        finally:
+            if waiting is not None:
+                waiting.report(callback_list)
+        callback_list.on_train_end()
+
+    def _train_with_batch_callbacks(self, step, stream, callback_list, log, n_in, n_out,
+                                    out_labels):
+        for batch_index, batch in enumerate(stream.epoch()):
+            size = batch[0].shape[0]
+            callback_list.on_batch_begin(batch_index, {"batch": batch_index, "size": size})
+            xb, yb, wb = batch[:n_in], batch[n_in:n_in + n_out], batch[n_in + n_out:]
+            outs, extra = step.train(xb, yb, wb)
+            values = log.add(outs, yb, wb, extra, size)
+            logs = {"batch": batch_index, "size": size}
+            logs.update(zip(out_labels, values.tolist()))
+            callback_list.on_batch_end(batch_index, logs)
             if self.stop_training:
                 break
-        callback_list.on_train_end()
 
     @staticmethod
     def _should_validate(epoch, validation_freq):
@@ -264,7 +279,8 @@ class Trainer:
     def _test_arrays(self, xs, ys, sws, batch_size, steps=None, progbar=None):
         stream = BatchStream(xs + ys + sws, batch_size, False, steps)
         with thread_policy(self._parameter_count(), batch_size):
-            return evaluate_batches(self._evaluation_step(), stream, len(xs), len(ys), progbar)
+            return score_batches(self._evaluation_step(), stream, len(xs), len(ys),
+                                 progbar).means()
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None):
@@ -382,3 +398,37 @@ class Trainer:
         outputs = predict_batches(self, xs, max(len(xs[0]), 1), None, None)
         return outputs[0] if len(outputs) == 1 else outputs
 
+
+def _epoch_logs(out_labels, train_means, val_means):
+    logs = dict(zip(out_labels, train_means))
+    if val_means is not None:
+        logs.update(("val_" + k, v) for k, v in zip(out_labels, val_means))
+    return logs
+
+
+class _WaitingEpochs:
+    """Finished epochs whose logs nobody reads until training ends (only History records
+    them): their outputs are scored in one pass, then ``on_epoch_end`` is called for each.
+
+    Args:
+        out_labels: the logged names (``objective.names``).
+    """
+
+    def __init__(self, out_labels):
+        self.out_labels = out_labels
+        self.epochs = []
+        self.pending_bytes = 0
+
+    def add(self, epoch, log, val_log):
+        """Keeps an epoch; returns the bytes of outputs now waiting to be scored."""
+        self.epochs.append((epoch, log, val_log))
+        self.pending_bytes += log.pending_bytes + (val_log.pending_bytes if val_log else 0)
+        return self.pending_bytes
+
+    def report(self, callback_list):
+        """Scores the waiting epochs and calls ``on_epoch_end`` for each, in order."""
+        means = epoch_means([log for _, train, val in self.epochs for log in (train, val)])
+        for index, (epoch, _, _) in enumerate(self.epochs):
+            callback_list.on_epoch_end(epoch, _epoch_logs(self.out_labels, means[2 * index],
+                                                          means[2 * index + 1]))
+        self.epochs, self.pending_bytes = [], 0

@@ -16,6 +16,7 @@ Example:
     ([0.5, 2.5], 1)
 """
 import numbers
+from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -63,19 +64,27 @@ class Optimizer:
         self._bound_key = None
         self._seen_versions = None
         self._values = {}
+        self._uncounted = None
+        self._buffers = self._buffers_params = self._buffers_key = None
 
     # ----------------------------------------------------------------- update
-    def step(self, params):
-        """Applies one update to ``params`` from their ``.grad``, in place.
+    def step(self, params, grads=None):
+        """Applies one update to ``params`` from their ``.grad`` (or ``grads``), in place.
 
-        Parameters whose ``.grad`` is None are skipped (their slots are left untouched).
+        Parameters whose gradient is None are skipped (their slots are left untouched).
 
         Args:
             params: list of ``torch.nn.Parameter``; pass the same list in the same order on
                 every step (a different list is fine too: slot state follows each parameter).
+            grads: the gradients, one per parameter, instead of their ``.grad``; the list
+                ``gradient_buffers(params)`` returned is used without a copy.
         """
-        grads = [p.grad for p in params]
-        key = (tuple(map(id, params)), tuple([g is not None for g in grads]))
+        if grads is None:
+            grads = [p.grad for p in params]
+        if grads is self._buffers and params is self._buffers_params:
+            key = self._buffers_key  # the gradient buffers of the bound list: nothing to check
+        else:
+            key = (tuple(map(id, params)), tuple([g is not None for g in grads]))
         values = self._current_values()
         grad_mode = torch.is_grad_enabled()
         torch._C._set_grad_enabled(False)  # what `with torch.no_grad()` does, at a fifth of the cost
@@ -89,12 +98,59 @@ class Optimizer:
                 self._clip(self._groups)
             for group in self._groups:
                 self._update(group, values)
-            iterations = self.iterations
-            iterations.add_(1)
+            if self._uncounted is None:
+                self.iterations.add_(1)
+            else:
+                self._uncounted += 1
         finally:
             torch._C._set_grad_enabled(grad_mode)
         values["iterations"] += 1
-        self._seen_versions[0] = iterations._version
+        self._seen_versions[0] = self.iterations._version
+
+    @contextmanager
+    def counting_steps_at_exit(self):
+        """Within this block, ``iterations`` is advanced once at the end, not at every step.
+
+        For a loop of steps that runs no user code: it saves an operation per step. The
+        learning-rate decay still sees the right count at every step.
+        """
+        self._uncounted = 0
+        try:
+            yield
+        finally:
+            count, self._uncounted = self._uncounted, None
+            if count:
+                with torch.no_grad():
+                    self.iterations.add_(count)
+                self._seen_versions[0] = self.iterations._version
+
+    def gradient_buffers(self, params):
+        """Views of the flat gradient buffer ``step(params, grads=...)`` reads without a copy.
+
+        A training step that computes gradients itself writes each parameter's gradient into
+        its view (``torch.mm(..., out=view)``) and passes the returned list as ``grads``.
+        Returns None when the parameters do not share one dtype and device.
+
+        Args:
+            params: the list of parameters later passed to ``step``.
+
+        Example:
+            >>> import torch
+            >>> from cornu.optimizers import SGD
+            >>> w = torch.nn.Parameter(torch.ones(2))
+            >>> opt = SGD(lr=0.5)
+            >>> grads = opt.gradient_buffers([w])
+            >>> _ = grads[0].fill_(1.0)
+            >>> opt.step([w], grads)
+            >>> w.tolist()
+            [0.5, 0.5]
+        """
+        self.build(params)
+        if len(self._groups) != 1:
+            return None
+        self._buffers, self._buffers_params = self._groups[0].grad_views(), params
+        self._buffers_key = self._bound_key
+        return self._buffers
 
     def build(self, params):
         """Creates the slots for ``params`` without updating them (e.g. before ``set_weights``).

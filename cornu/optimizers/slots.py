@@ -72,10 +72,22 @@ class SlotGroup:
         """Receives this step's gradients (one per parameter, same order).
 
         Args:
-            grads: list of gradient tensors.
+            grads: list of gradient tensors; when it is ``grad_views()`` itself, the gradients
+                are already in the flat buffer and are not copied.
         """
         self._grads = grads
-        self._flat_grad = None
+        self._flat_grad = self._grad_buffer if grads is self._views.get(
+            id(self._grad_buffer)) else None
+
+    def grad_views(self):
+        """Per-parameter views of the flat gradient buffer (the same list on every call).
+
+        A training step that computes gradients itself can write them here (``out=``) and
+        pass this list to ``Optimizer.step``: the update then reads them without a copy.
+        """
+        if self._grad_buffer is None:
+            self._grad_buffer = self._new_flat()
+        return self.views(self._grad_buffer)
 
     @property
     def grads(self):
@@ -85,9 +97,7 @@ class SlotGroup:
     def flat_grad(self):
         """This step's gradients copied into one flat tensor (copied once per step)."""
         if self._flat_grad is None:
-            if self._grad_buffer is None:
-                self._grad_buffer = self._new_flat()
-            torch._foreach_copy_(self.views(self._grad_buffer), self._grads)
+            torch._foreach_copy_(self.grad_views(), self._grads)
             self._flat_grad = self._grad_buffer
         return self._flat_grad
 

@@ -1,0 +1,133 @@
+"""Epoch averages of the loss and metrics, computed in bulk and only when someone reads them.
+
+A batch's outputs are kept as tensors; ``LogAccumulator`` scores many batches (and, through
+``epoch_means``, many epochs) in one pass. Python floats are made once per read: per epoch
+when a callback shows or uses the epoch's values, once per ``fit`` when only ``History``
+records them.
+
+Example:
+    >>> log = LogAccumulator(objective, per_batch=False)  # doctest: +SKIP
+    >>> log.add_batches(outputs, targets)  # doctest: +SKIP
+    >>> log.means()  # doctest: +SKIP
+    [0.31, 0.9]
+"""
+import torch
+
+# Kept outputs are scored once they pass this size (per accumulator, or per run of epochs).
+PENDING_BYTES = 64 * 2 ** 20
+
+
+def _joined(parts):
+    return parts[0] if len(parts) == 1 else torch.cat(parts)
+
+
+class LogAccumulator:
+    """Sums the logged values (loss, metrics) over an epoch.
+
+    Values are computed per batch only when someone reads batch logs, sample weights are in
+    play, or a custom loss or metric may depend on its whole batch; otherwise outputs are kept
+    and scored many batches at a time.
+
+    Args:
+        objective: the model's ``CompiledObjective``.
+        per_batch: whether each batch's values are needed as it ends.
+    """
+
+    def __init__(self, objective, per_batch):
+        self.objective = objective
+        self.per_batch = per_batch or not objective.scores_in_bulk
+        self.totals = None
+        self.seen = 0
+        self.pending = []  # (outputs, targets, extra loss or None, size) per batch
+        self.pending_bytes = 0
+
+    def add(self, outs, ys, sws, extra, size):
+        """Records one batch; returns its values (a tensor) when computed now, else None.
+
+        Args:
+            outs: the batch's outputs (detached).
+            ys: its targets.
+            sws: its sample weights (None entries allowed).
+            extra: its regularisation/added loss, or None.
+            size: its number of samples.
+        """
+        if self.per_batch or any(w is not None for w in sws):
+            self.seen += size
+            with torch.no_grad():
+                values = self.objective.batch_values(ys, outs, sws, extra)
+            self._sum(values.double() * size)
+            return values
+        self._keep(outs, ys, extra, size)
+        return None
+
+    def add_batches(self, outputs, targets):
+        """Records batches of a single-output model without sample weights or extra losses.
+
+        Args:
+            outputs: the output tensor of each batch.
+            targets: the target tensor of each batch.
+        """
+        if self.per_batch:
+            for out, y in zip(outputs, targets):
+                self.add([out], [y], [None], None, len(out))
+            return
+        for out, y in zip(outputs, targets):
+            self._keep([out], [y], None, len(out))
+
+    def _keep(self, outs, ys, extra, size):
+        self.seen += size
+        self.pending.append((outs, ys, extra, size))
+        self.pending_bytes += sum(o.numel() * o.element_size() for o in outs)
+        if self.pending_bytes > PENDING_BYTES:
+            score_pending([self])
+
+    def _sum(self, values):
+        self.totals = values if self.totals is None else self.totals.add_(values)
+
+    def means(self):
+        """The epoch averages as Python floats, in ``objective.names`` order."""
+        return epoch_means([self])[0]
+
+
+def score_pending(logs):
+    """Scores the kept outputs of several accumulators (of one objective) in one pass.
+
+    Args:
+        logs: ``LogAccumulator`` instances.
+    """
+    logs = [log for log in logs if log.pending]
+    if not logs:
+        return
+    batches = [batch for log in logs for batch in log.pending]
+    outs = [_joined(parts) for parts in zip(*(b[0] for b in batches))]
+    ys = [_joined(parts) for parts in zip(*(b[1] for b in batches))]
+    with torch.no_grad():
+        values = logs[0].objective.sample_values(ys, outs)
+        counts = [sum(b[3] for b in log.pending) for log in logs]
+        if len(logs) == 1:
+            sums = values.sum(0, keepdim=True)
+        else:
+            owner = torch.repeat_interleave(torch.arange(len(logs)), torch.tensor(counts))
+            sums = values.new_zeros((len(logs), values.shape[1])).index_add_(0, owner, values)
+        for log, row in zip(logs, sums):
+            extras = [e * size for _, _, e, size in log.pending if e is not None]
+            if extras:
+                row[0] += torch.stack(extras).sum().double()
+            log._sum(row)
+            log.pending, log.pending_bytes = [], 0
+
+
+def epoch_means(logs):
+    """The averages of several accumulators as lists of floats, scored in one pass.
+
+    Args:
+        logs: ``LogAccumulator`` instances (None entries give None).
+    """
+    score_pending([log for log in logs if log is not None])
+    means = []
+    for log in logs:
+        if log is None or log.totals is None:
+            means.append(None if log is None else [])
+        else:
+            means.append((log.totals / max(log.seen, 1)).tolist())
+    return means
