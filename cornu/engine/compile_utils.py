@@ -186,7 +186,7 @@ class CompiledObjective:
         return all(getattr(fn, "__module__", "").startswith("cornu.") for fn in functions)
 
     def sample_values(self, ys, outs):
-        """Each sample's logged values (unweighted): a ``(samples, len(names))`` float64 tensor.
+        """Each sample's logged values (unweighted): one 1-D tensor per name, in ``names`` order.
 
         Summing these over many batches at once gives the same epoch averages as averaging
         batch means weighted by batch size, in a few operations.
@@ -198,7 +198,7 @@ class CompiledObjective:
         def per_sample(score):
             if score.dim() > 1:
                 score = score.reshape(len(score), -1).mean(dim=1)
-            return score.double()
+            return score
 
         parts = [per_sample(fn(y, out)) for fn, y, out in zip(self.loss_fns, ys, outs)]
         if len(parts) == 1 and self.loss_weights[0] == 1.0:
@@ -206,4 +206,4 @@ class CompiledObjective:
         else:
             total = sum(w * p for w, p in zip(self.loss_weights, parts))
         metrics = [per_sample(fn(ys[i], outs[i])) for i, fn, _ in self.metric_fns]
-        return torch.stack([total, *(parts if len(parts) > 1 else []), *metrics], dim=1)
+        return [total, *(parts if len(parts) > 1 else []), *metrics]

@@ -252,6 +252,48 @@ def _plan(layers):
     return plan if plan and plan[-1][0] == "dense" else None
 
 
+def _supported_chain(model):
+    """The plan of a model that is a plain chain of supported layers with one 2-D input."""
+    layers = _chain_layers(model)
+    if layers is None or len(model.inputs[0].shape) != 2:
+        return None
+    return _plan(layers)
+
+
+class DenseStackForward:
+    """Inference forward pass of a Dense stack, on the same kernels as the training step
+    (dropout off), reusing its work tensors; the outputs are fresh tensors.
+
+    Args:
+        plan: list of ``('dense', layer, activation)`` and ``('dropout', rate)``.
+    """
+
+    def __init__(self, plan):
+        dense = [entry for entry in plan if entry[0] == "dense"]
+        self.ops = [_DenseOp(layer, act, {}, index == len(dense) - 1)
+                    for index, (_, layer, act) in enumerate(dense)]
+
+    @classmethod
+    def maybe(cls, model):
+        """Returns a ``DenseStackForward`` for a model that is a supported Dense stack, else None.
+
+        Args:
+            model: the model.
+        """
+        plan = _supported_chain(model)
+        return None if plan is None else cls(plan)
+
+    def __call__(self, x):
+        """The model's output for a 2-D input batch.
+
+        Args:
+            x: the input batch.
+        """
+        for op in self.ops:
+            x = op.forward(x)
+        return x
+
+
 class DenseStackStep:
     """Training step with explicit gradients for Dense stacks (see the module docstring).
 
@@ -285,15 +327,13 @@ class DenseStackStep:
             params: the trainable parameters.
             infos: the model's weight records (for regularizers and constraints).
         """
-        layers = _chain_layers(model)
-        if layers is None or len(objective.loss_fns) != 1 or len(model.inputs[0].shape) != 2:
-            return None
-        if objective.loss_fns[0] not in _LOSSES or objective.loss_weights != [1.0]:
+        if len(objective.loss_fns) != 1 or objective.loss_fns[0] not in _LOSSES \
+                or objective.loss_weights != [1.0]:
             return None
         if any(i["regularizer"] or i["constraint"] or i["param"].dtype != torch.float32
                for i in infos):
             return None
-        plan = _plan(layers)
+        plan = _supported_chain(model)
         if plan is None or not params:
             return None
         grads = optimizer.gradient_buffers(params)

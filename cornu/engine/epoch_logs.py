@@ -11,6 +11,7 @@ Example:
     >>> log.means()  # doctest: +SKIP
     [0.31, 0.9]
 """
+import numpy as np
 import torch
 
 # Kept outputs are scored once they pass this size (per accumulator, or per run of epochs).
@@ -55,7 +56,7 @@ class LogAccumulator:
             self.seen += size
             with torch.no_grad():
                 values = self.objective.batch_values(ys, outs, sws, extra)
-            self._sum(values.double() * size)
+            self._sum(values.detach().cpu().numpy().astype(np.float64) * size)
             return values
         self._keep(outs, ys, extra, size)
         return None
@@ -82,7 +83,8 @@ class LogAccumulator:
             score_pending([self])
 
     def _sum(self, values):
-        self.totals = values if self.totals is None else self.totals.add_(values)
+        """Adds float64 NumPy sums (one per logged name) to the totals."""
+        self.totals = values if self.totals is None else self.totals + values
 
     def means(self):
         """The epoch averages as Python floats, in ``objective.names`` order."""
@@ -102,19 +104,18 @@ def score_pending(logs):
     outs = [_joined(parts) for parts in zip(*(b[0] for b in batches))]
     ys = [_joined(parts) for parts in zip(*(b[1] for b in batches))]
     with torch.no_grad():
-        values = logs[0].objective.sample_values(ys, outs)
-        counts = [sum(b[3] for b in log.pending) for log in logs]
-        if len(logs) == 1:
-            sums = values.sum(0, keepdim=True)
-        else:
-            owner = torch.repeat_interleave(torch.arange(len(logs)), torch.tensor(counts))
-            sums = values.new_zeros((len(logs), values.shape[1])).index_add_(0, owner, values)
-        for log, row in zip(logs, sums):
-            extras = [e * size for _, _, e, size in log.pending if e is not None]
-            if extras:
-                row[0] += torch.stack(extras).sum().double()
-            log._sum(row)
-            log.pending, log.pending_bytes = [], 0
+        columns = logs[0].objective.sample_values(ys, outs)
+    counts = [sum(b[3] for b in log.pending) for log in logs]
+    starts = np.cumsum([0] + counts[:-1])
+    # one row per accumulator: its samples' sums, in float64
+    sums = np.stack([np.add.reduceat(c.detach().cpu().numpy(), starts, dtype=np.float64)
+                     for c in columns], axis=1)
+    for log, row in zip(logs, sums):
+        extras = [e * size for _, _, e, size in log.pending if e is not None]
+        if extras:
+            row[0] += torch.stack(extras).sum().item()
+        log._sum(row)
+        log.pending, log.pending_bytes = [], 0
 
 
 def epoch_means(logs):
@@ -123,11 +124,12 @@ def epoch_means(logs):
     Args:
         logs: ``LogAccumulator`` instances (None entries give None).
     """
-    score_pending([log for log in logs if log is not None])
-    means = []
-    for log in logs:
-        if log is None or log.totals is None:
-            means.append(None if log is None else [])
-        else:
-            means.append((log.totals / max(log.seen, 1)).tolist())
-    return means
+    present = [log for log in logs if log is not None]
+    score_pending(present)
+    scored = [log for log in present if log.totals is not None]
+    means = {}
+    if scored:
+        totals = np.stack([log.totals for log in scored])
+        seen = np.array([max(log.seen, 1) for log in scored], dtype=np.float64)
+        means = {id(log): row for log, row in zip(scored, (totals / seen[:, None]).tolist())}
+    return [None if log is None else means.get(id(log), []) for log in logs]

@@ -11,7 +11,7 @@ import torch
 
 from cornu.engine import base_layer
 from cornu.engine.data_adapter import batch_shuffle
-from cornu.engine.dense_step import DenseStackStep
+from cornu.engine.dense_step import DenseStackForward, DenseStackStep
 from cornu.engine.epoch_logs import LogAccumulator
 
 # Models doing less than this many multiply-adds per batch run on one thread: for them, the
@@ -68,6 +68,7 @@ class BatchStream:
         self.reusable = reusable
         self._nbytes = sum(t.numel() * t.element_size() for t in self.tensors if t is not None)
         self._pending = iter(())
+        self._unshuffled = None
 
     def _order(self):
         if self.shuffle == "batch":
@@ -82,7 +83,10 @@ class BatchStream:
         order = self._order()
         size = self.batch_size
         if order is None:
-            return zip(*[repeat(None) if t is None else t.split(size) for t in self.tensors])
+            if self._unshuffled is None:  # the same views every epoch
+                self._unshuffled = list(zip(*[repeat(None) if t is None else t.split(size)
+                                              for t in self.tensors]))
+            return iter(self._unshuffled)
         index = torch.from_numpy(order)
         if self._nbytes <= _WHOLE_EPOCH_GATHER_BYTES:
             return zip(*[repeat(None) if t is None else t.index_select(0, index).split(size)
@@ -146,6 +150,8 @@ class TrainStep:
         self.modules = list(model.modules())
         self.dense = None if optimizer is None or self.persistent else DenseStackStep.maybe(
             model, objective, optimizer, self.params, infos)
+        # evaluation of a Dense stack: its own forward pass, on reused work tensors
+        self.dense_forward = DenseStackForward.maybe(model) if optimizer is None else None
 
     def set_training(self, mode):
         """Puts every layer of the model in training (dropout on) or inference mode.
@@ -174,6 +180,8 @@ class TrainStep:
         Args:
             xs: input tensors.
         """
+        if self.dense_forward is not None and not torch.is_grad_enabled():
+            return [self.dense_forward(xs[0])], []
         sink = []
         base_layer.LOSS_SINK[0] = sink
         try:
