@@ -5,7 +5,7 @@ import torch
 
 from cornu import layers, optimizers
 from cornu.engine import linear_kernels
-from cornu.engine.linear_kernels import linear, onednn_min_rows
+from cornu.engine.linear_kernels import linear, numpy_max_rows, onednn_min_rows
 from cornu.models import Sequential
 
 
@@ -55,3 +55,41 @@ def test_large_dense_stack_fast_step_matches_autograd():
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(fast.predict(x.numpy()), slow.predict(x.numpy()), rtol=1e-4,
                                atol=1e-6)
+
+
+def test_numpy_takes_tiny_products_only():
+    assert numpy_max_rows(torch.empty(9, 8)) == 131_072 // 72  # the 9-8-1 textbook network
+    assert numpy_max_rows(torch.empty(784, 512)) == 0
+    assert numpy_max_rows(torch.empty(9, 8, dtype=torch.float64)) == 0
+
+
+@pytest.mark.parametrize("kernel_choice", ["numpy", "torch", "onednn"])
+def test_dense_step_matches_autograd_on_each_kernel(monkeypatch, kernel_choice):
+    monkeypatch.setattr(linear_kernels, "NUMPY_MAX_WORK",
+                        10 ** 12 if kernel_choice == "numpy" else 0)
+    monkeypatch.setattr(linear_kernels, "ONEDNN_MIN_WORK",
+                        0 if kernel_choice == "onednn" else 10 ** 12)
+    rng = np.random.RandomState(5)
+    x = torch.from_numpy(rng.rand(32, 7).astype("float32"))
+    y = torch.from_numpy(rng.randint(0, 2, (32, 1)).astype("float32"))
+
+    def model():
+        return Sequential([layers.Dense(6, activation="relu", input_shape=(7,)),
+                           layers.Dense(5, activation="tanh", use_bias=False),
+                           layers.Dense(1, activation="sigmoid")])
+
+    fast, slow = model(), model()
+    slow.set_weights(fast.get_weights())
+    for m in (fast, slow):
+        m.compile(optimizers.RMSprop(lr=0.01), "binary_crossentropy")
+    slow_step = slow._step()
+    slow_step.dense = None
+    for _ in range(3):
+        out_fast, _ = fast._step().train([x], [y], [None])
+        out_slow, _ = slow_step.train([x], [y], [None])
+        np.testing.assert_allclose(out_fast[0].numpy(), out_slow[0].numpy(), rtol=1e-5,
+                                   atol=1e-6)
+    for a, b in zip(fast.get_weights(), slow.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(fast.evaluate(x.numpy(), y.numpy(), verbose=0),
+                               slow.evaluate(x.numpy(), y.numpy(), verbose=0), rtol=1e-5)

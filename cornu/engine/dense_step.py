@@ -16,7 +16,7 @@ import torch
 
 from cornu import activations, losses
 from cornu.backend.config import epsilon
-from cornu.engine.linear_kernels import onednn_min_rows, onednn_linear
+from cornu.engine.linear_kernels import numpy_max_rows, onednn_linear, onednn_min_rows
 from cornu.layers.core import Activation, Dense, Dropout
 
 aten = torch.ops.aten
@@ -139,6 +139,9 @@ class _OutputGradient:
 class _DenseOp:
     """One Dense layer (with its activation) in the step: forward, and backward into buffers.
 
+    Products go to the kernel that is fastest for their size (``linear_kernels``): NumPy's
+    BLAS on the same memory for tiny ones, torch's BLAS, or oneDNN for large forward products.
+
     Args:
         layer: the ``Dense`` layer.
         act: its activation (or that of the ``Activation`` layer folded into it).
@@ -154,19 +157,46 @@ class _DenseOp:
         self.grad_kernel = grads.get(id(self.kernel))
         self.grad_bias = None if self.bias is None else grads.get(id(self.bias))
         self.min_onednn_rows = onednn_min_rows(self.kernel)
+        self.max_numpy_rows = numpy_max_rows(self.kernel)
+        if self.max_numpy_rows:
+            # NumPy views of the same memory (the optimizer updates it in place)
+            self.kernel_np = self.kernel.detach().numpy()
+            self.kernel_t_np = self.kernel_np.T
+            for name in ("grad_kernel", "grad_bias"):
+                tensor = getattr(self, name)
+                setattr(self, name + "_np", None if tensor is None else tensor.numpy())
         self.keeps_output = keeps_output
-        units, inputs = self.kernel.shape[1], self.kernel.shape[0]
-        # per batch size: outputs and the gradient of the inputs
-        self.buffers = _Buffers(lambda rows: (self.kernel.new_empty((rows, units)),
-                                              self.kernel.new_empty((rows, inputs))))
-        self.inputs = self.outputs = None
+        self.buffers = _Buffers(self._new_buffers)
+        self.inputs = self.inputs_np = self.outputs = None
+
+    def _new_buffers(self, rows):
+        """Per batch size: the outputs, the inputs' gradient, their NumPy views, and ones."""
+        inputs, units = self.kernel.shape
+        out = self.kernel.new_empty((rows, units))
+        grad_in = self.kernel.new_empty((rows, inputs))
+        numpy = rows <= self.max_numpy_rows
+        return (out, grad_in, out.numpy() if numpy else None,
+                grad_in.numpy() if numpy else None,
+                np.ones(rows, dtype=np.float32) if numpy else None)
 
     def forward(self, x):
-        if x.shape[0] >= self.min_onednn_rows:
+        rows = x.shape[0]
+        if rows <= self.max_numpy_rows:
+            self.inputs_np = x.numpy()
+            if self.keeps_output:
+                z = torch.from_numpy(np.dot(self.inputs_np, self.kernel_np))
+            else:
+                buffers = self.buffers(rows)
+                z = buffers[0]
+                np.dot(self.inputs_np, self.kernel_np, out=buffers[2])
+            if self.bias is not None:
+                z.add_(self.bias)
+            out = z if self.activate is None else self.activate(z)
+        elif rows >= self.min_onednn_rows:
             z = onednn_linear(x, self.kernel, self.bias, self.activate is torch.relu_)
             out = z if self.activate in (None, torch.relu_) else self.activate(z)
         else:
-            out = None if self.keeps_output else self.buffers(x.shape[0])[0]
+            out = None if self.keeps_output else self.buffers(rows)[0]
             if self.bias is None:
                 z = torch.mm(x, self.kernel, out=out)
             else:
@@ -186,13 +216,27 @@ class _DenseOp:
         """
         if activated and self.activation_backward is not None:
             grad = self.activation_backward(grad, self.outputs)
+        rows = grad.shape[0]
+        if rows <= self.max_numpy_rows:
+            return self._numpy_backward(grad.numpy(), rows, input_grad)
         if self.grad_kernel is not None:
             torch.mm(self.inputs.t(), grad, out=self.grad_kernel)
         if self.grad_bias is not None:
             torch.sum(grad, 0, out=self.grad_bias)
         if not input_grad:
             return None
-        return torch.mm(grad, self.kernel_t, out=self.buffers(grad.shape[0])[1])
+        return torch.mm(grad, self.kernel_t, out=self.buffers(rows)[1])
+
+    def _numpy_backward(self, grad, rows, input_grad):
+        _, grad_in, _, grad_in_np, ones = self.buffers(rows)
+        if self.grad_kernel is not None:
+            np.dot(self.inputs_np.T, grad, out=self.grad_kernel_np)
+        if self.grad_bias is not None:
+            np.dot(ones, grad, out=self.grad_bias_np)  # column sums
+        if not input_grad:
+            return None
+        np.dot(grad, self.kernel_t_np, out=grad_in_np)
+        return grad_in
 
 
 class _DropoutOp:
