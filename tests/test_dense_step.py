@@ -206,3 +206,20 @@ def test_dense_step_saturated_outputs_get_the_clipped_gradient(last, loss, units
     slow_step.train([x], [y], [None])
     for a, b in zip(fast.get_weights(), slow.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam", "nadam", "adadelta"])
+def test_fast_and_autograd_steps_share_optimizer_state_freely(optimizer):
+    rng = np.random.RandomState(1)
+    x = rng.randn(32, 5).astype("float32")
+    y = (x[:, :1] > 0).astype("float32")
+    model = _model("relu", "relu", "sigmoid", 1, False)
+    model.compile(optimizers.get(optimizer), "binary_crossentropy")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # fast step, in inference mode
+    weights = np.ones(32)
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, sample_weight=weights)  # autograd
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    state = model.optimizer.weights + [p for layer in model.layers for p in layer.weights]
+    assert not any(t.is_inference() for t in state)
+    assert int(model.optimizer.iterations) == 12
+    assert all(np.isfinite(w).all() for w in model.get_weights())

@@ -409,15 +409,13 @@ class DenseStackStep:
     def train_batches(self, batches):
         """One update per ``(x, y)`` batch, in order; returns the outputs of each batch.
 
-        Batches may be produced lazily (a batch is drawn only after the previous update).
+        Batches may be produced lazily (a batch is drawn only after the previous update). The
+        loop runs in inference mode, where each torch call skips autograd's bookkeeping; the
+        outputs are therefore inference tensors (read-only outside inference mode), and the
+        weights and optimizer state, made outside it, stay normal tensors.
 
         Args:
             batches: iterable of ``(x, y)`` tensor pairs.
         """
-        grad_mode = torch.is_grad_enabled()
-        torch._C._set_grad_enabled(False)  # `with torch.no_grad()`, at a fraction of the cost
-        try:
-            with self.optimizer.counting_steps_at_exit():
-                return [self._train(x, y) for x, y in batches]
-        finally:
-            torch._C._set_grad_enabled(grad_mode)
+        with self.optimizer.counting_steps_at_exit(), torch.inference_mode():
+            return [self._train(x, y) for x, y in batches]

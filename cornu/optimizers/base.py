@@ -203,6 +203,10 @@ class Optimizer:
 
     # ------------------------------------------------------------------ slots
     def _bind(self, params, key):
+        with torch.inference_mode(False):  # slots are state: never inference tensors
+            self._bind_slots(params, key)
+
+    def _bind_slots(self, params, key):
         self._params = list(params)
         for p in self._params:
             if p not in self._state:

@@ -53,7 +53,8 @@ class SlotGroup:
             self.slots[name] = flat
 
     def _new_flat(self):
-        return torch.zeros(sum(self.sizes), dtype=self._like.dtype, device=self._like.device)
+        with torch.inference_mode(False):  # state outlives a step run in inference mode
+            return torch.zeros(sum(self.sizes), dtype=self._like.dtype, device=self._like.device)
 
     def views(self, flat):
         """Returns the per-parameter views of a flat tensor of this group (cached).
@@ -125,7 +126,8 @@ class SlotGroup:
         if tensor is None:
             if len(self._constants) >= 32:
                 self._constants.clear()
-            tensor = torch.tensor(value, dtype=self._like.dtype, device=self._like.device)
+            with torch.inference_mode(False):
+                tensor = torch.tensor(value, dtype=self._like.dtype, device=self._like.device)
             self._constants[value] = tensor
         return tensor
 
