@@ -223,3 +223,26 @@ def test_fast_and_autograd_steps_share_optimizer_state_freely(optimizer):
     assert not any(t.is_inference() for t in state)
     assert int(model.optimizer.iterations) == 12
     assert all(np.isfinite(w).all() for w in model.get_weights())
+
+
+def test_evaluate_of_a_dense_stack_matches_numpy_in_any_batching():
+    rng = np.random.RandomState(8)
+    x = rng.randn(10, 5).astype("float32")
+    y = rng.randn(10, 1).astype("float32")
+    model = _model("relu", "tanh", "linear", 1, False)
+    model.compile("sgd", "mse", metrics=["mae"])
+    assert model._evaluation_step().dense_forward is not None
+    kernels = model.get_weights()
+    h = np.maximum(x @ kernels[0] + kernels[1], 0)
+    h = np.tanh(h @ kernels[2] + kernels[3])
+    p = h @ kernels[4] + kernels[5]
+    expected = [np.mean((p - y) ** 2), np.mean(np.abs(p - y))]
+    for batch_size in (1, 3, 32):
+        np.testing.assert_allclose(model.evaluate(x, y, batch_size=batch_size, verbose=0),
+                                   expected, rtol=1e-5)
+    # sample weights keep Keras's batch-by-batch averaging: batches of 5, weights 1 and 0
+    weights = np.array([1.0] * 5 + [0.0, 1.0, 0.0, 1.0, 0.0])
+    squared = ((p - y) ** 2)[:, 0]
+    batch_values = [np.mean(squared[:5]), np.sum(squared[5:] * weights[5:]) / 5 / 0.4]
+    value = model.evaluate(x, y, batch_size=5, sample_weight=weights, verbose=0)[0]
+    assert value == pytest.approx(np.mean(batch_values), rel=1e-5)

@@ -47,6 +47,8 @@ _ACTIVATIONS = {
     activations.tanh: (torch.tanh_, _tanh_backward),
     activations.softmax: (lambda z: torch.softmax(z, -1), _softmax_backward),
 }
+# Memory for one layer's outputs when evaluating many rows at once.
+_CALL_BYTES = 4 * 2 ** 20
 _LOSSES = {losses.mean_squared_error, losses.mean_absolute_error, losses.binary_crossentropy,
            losses.categorical_crossentropy, losses.sparse_categorical_crossentropy}
 
@@ -316,6 +318,9 @@ class DenseStackForward:
         dense = [entry for entry in plan if entry[0] == "dense"]
         self.ops = [_DenseOp(layer, act, {}, index == len(dense) - 1)
                     for index, (_, layer, act) in enumerate(dense)]
+        widest = max(max(op.kernel.shape) for op in self.ops)
+        #: rows per call that keep each layer's outputs within a few megabytes
+        self.rows_per_call = max(1, _CALL_BYTES // (4 * widest))
 
     @classmethod
     def maybe(cls, model):

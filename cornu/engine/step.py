@@ -68,7 +68,7 @@ class BatchStream:
         self.reusable = reusable
         self._nbytes = sum(t.numel() * t.element_size() for t in self.tensors if t is not None)
         self._pending = iter(())
-        self._unshuffled = None
+        self._chunks = {}
 
     def _order(self):
         if self.shuffle == "batch":
@@ -83,10 +83,7 @@ class BatchStream:
         order = self._order()
         size = self.batch_size
         if order is None:
-            if self._unshuffled is None:  # the same views every epoch
-                self._unshuffled = list(zip(*[repeat(None) if t is None else t.split(size)
-                                              for t in self.tensors]))
-            return iter(self._unshuffled)
+            return iter(self.chunks(size))
         index = torch.from_numpy(order)
         if self._nbytes <= _WHOLE_EPOCH_GATHER_BYTES:
             return zip(*[repeat(None) if t is None else t.index_select(0, index).split(size)
@@ -106,6 +103,18 @@ class BatchStream:
                    t.index_select(0, part) if buffer is None else
                    torch.index_select(t, 0, part, out=buffer[:count])
                    for t, buffer in zip(self.tensors, buffers)]
+
+    def chunks(self, rows):
+        """All samples in order, in batches of ``rows`` (views made once, then reused).
+
+        Args:
+            rows: samples per batch.
+        """
+        chunks = self._chunks.get(rows)
+        if chunks is None:
+            chunks = self._chunks[rows] = list(zip(*[repeat(None) if t is None else t.split(rows)
+                                                      for t in self.tensors]))
+        return chunks
 
     def epoch(self):
         """Yields the batches of one epoch, each a list of tensors (or None)."""
@@ -259,8 +268,14 @@ def score_batches(step, stream, num_inputs, num_outputs, progbar=None):
     """
     step.set_training(False)
     log = LogAccumulator(step.objective, per_batch=False)
+    batches = stream.epoch()
+    unweighted = all(t is None for t in stream.tensors[num_inputs + num_outputs:])
+    if step.dense_forward is not None and unweighted and not stream.shuffle \
+            and stream.steps is None and progbar is None:
+        # A Dense stack scores each sample on its own: bigger batches give the same values
+        batches = stream.chunks(max(stream.batch_size, step.dense_forward.rows_per_call))
     with torch.no_grad():
-        for batch in stream.epoch():
+        for batch in batches:
             xs = batch[:num_inputs]
             ys = batch[num_inputs:num_inputs + num_outputs]
             sws = batch[num_inputs + num_outputs:]
