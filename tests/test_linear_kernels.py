@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import torch
 
+from cornu import backend as K
 from cornu import layers, optimizers
 from cornu.engine import linear_kernels
 from cornu.engine.linear_kernels import linear, numpy_max_rows, onednn_min_rows
@@ -93,3 +94,39 @@ def test_dense_step_matches_autograd_on_each_kernel(monkeypatch, kernel_choice):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(fast.evaluate(x.numpy(), y.numpy(), verbose=0),
                                slow.evaluate(x.numpy(), y.numpy(), verbose=0), rtol=1e-5)
+
+
+@pytest.mark.parametrize("make_optimizer", [
+    lambda: optimizers.SGD(lr=0.1, decay=0.5),
+    lambda: optimizers.SGD(lr=0.1, momentum=0.9),
+    lambda: optimizers.SGD(lr=0.1, clipvalue=0.01)])
+@pytest.mark.parametrize("frozen", [False, True])
+def test_plain_descent_inside_the_products_matches_autograd(monkeypatch, make_optimizer, frozen):
+    monkeypatch.setattr(linear_kernels, "NUMPY_MAX_WORK", 0)  # every product on torch
+    rng = np.random.RandomState(6)
+    x = torch.from_numpy(rng.rand(16, 7).astype("float32"))
+    y = torch.from_numpy(np.eye(3, dtype="float32")[rng.randint(0, 3, 16)])
+
+    def model():
+        return Sequential([layers.Dense(6, activation="relu", input_shape=(7,)),
+                           layers.Dense(3, activation="softmax")])
+
+    fast, slow = model(), model()
+    slow.set_weights(fast.get_weights())
+    for m in (fast, slow):
+        m.layers[0].trainable = not frozen
+        m.compile(make_optimizer(), "categorical_crossentropy")
+    slow_step = slow._step()
+    slow_step.dense = None
+    for index in range(3):
+        if index == 2:
+            for m in (fast, slow):
+                K.set_value(m.optimizer.lr, 0.05)
+        fast._step().train([x], [y], [None])
+        slow_step.train([x], [y], [None])
+    for a, b in zip(fast.get_weights(), slow.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert int(fast.optimizer.iterations) == 3
+    plain = fast.optimizer.plain_descent_rate()
+    assert (plain is not None) == (fast.optimizer.get_config()["momentum"] == 0
+                                   and "clipvalue" not in fast.optimizer.get_config())

@@ -459,3 +459,15 @@ def test_counting_steps_at_exit_counts_every_step_and_decays_per_step():
     opt.step([w])
     assert int(opt.iterations) == 4
     assert w.item() == pytest.approx(-(1 + 1 / 2 + 1 / 3 + 1 / 4), rel=1e-6)
+
+
+def test_plain_descent_rate_is_the_decayed_lr_of_sgd_without_momentum_or_clipping():
+    assert SGD(lr=0.1).plain_descent_rate() == pytest.approx(0.1)
+    assert SGD(lr=0.1, momentum=0.5).plain_descent_rate() is None
+    assert SGD(lr=0.1, clipnorm=1.0).plain_descent_rate() is None
+    assert RMSprop().plain_descent_rate() is None
+    opt = SGD(lr=1.0, decay=1.0)
+    opt.count_step()
+    opt.count_step()
+    assert int(opt.iterations) == 2
+    assert opt.plain_descent_rate() == pytest.approx(1 / 3)  # lr / (1 + decay * iterations)

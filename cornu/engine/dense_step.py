@@ -207,7 +207,7 @@ class _DenseOp:
         self.inputs, self.outputs = x, out
         return out
 
-    def backward(self, grad, activated, input_grad):
+    def backward(self, grad, activated, input_grad, descent_rate=None):
         """Writes this layer's gradients; returns dLoss/d(inputs) when ``input_grad``.
 
         Args:
@@ -215,19 +215,29 @@ class _DenseOp:
                 overwritten).
             activated: whether ``grad`` still has to go through the activation.
             input_grad: whether the gradient of the inputs is needed.
+            descent_rate: when given (plain gradient descent, torch products only), the
+                weights are updated here, ``w -= rate * dLoss/dw``, inside the products,
+                instead of writing their gradients.
         """
         if activated and self.activation_backward is not None:
             grad = self.activation_backward(grad, self.outputs)
         rows = grad.shape[0]
         if rows <= self.max_numpy_rows:
             return self._numpy_backward(grad.numpy(), rows, input_grad)
-        if self.grad_kernel is not None:
-            torch.mm(self.inputs.t(), grad, out=self.grad_kernel)
-        if self.grad_bias is not None:
-            torch.sum(grad, 0, out=self.grad_bias)
-        if not input_grad:
-            return None
-        return torch.mm(grad, self.kernel_t, out=self.buffers(rows)[1])
+        # the inputs' gradient first: it needs the kernel before any update
+        result = torch.mm(grad, self.kernel_t, out=self.buffers(rows)[1]) if input_grad \
+            else None
+        if descent_rate is None:
+            if self.grad_kernel is not None:
+                torch.mm(self.inputs.t(), grad, out=self.grad_kernel)
+            if self.grad_bias is not None:
+                torch.sum(grad, 0, out=self.grad_bias)
+        else:
+            if self.grad_kernel is not None:
+                self.kernel.addmm_(self.inputs.t(), grad, alpha=-descent_rate)
+            if self.grad_bias is not None:
+                self.bias.add_(grad.sum(0), alpha=-descent_rate)
+        return result
 
     def _numpy_backward(self, grad, rows, input_grad):
         _, grad_in, _, grad_in_np, ones = self.buffers(rows)
@@ -252,7 +262,7 @@ class _DropoutOp:
         self.mask = torch.empty_like(x).bernoulli_(self.keep).div_(self.keep)
         return x * self.mask
 
-    def backward(self, grad, activated, input_grad):
+    def backward(self, grad, activated, input_grad, descent_rate=None):
         return grad.mul_(self.mask)
 
 
@@ -361,6 +371,9 @@ class DenseStackStep:
                     if entry[0] == "dense" else _DropoutOp(entry[1])
                     for index, entry in enumerate(plan)]
         self.output_gradient = _OutputGradient(loss, plan[-1][2], plan[-1][1].units, params[0])
+        # batches of more rows than this have every product on torch's kernels
+        self.max_numpy_rows = max(op.max_numpy_rows for op in self.ops
+                                  if isinstance(op, _DenseOp))
         self.optimizer, self.params, self.grads = optimizer, params, grads
         # Backward order, with whether each op must pass a gradient on to its inputs.
         self.backward_ops = [(op, index > 0) for index, op in reversed(list(enumerate(self.ops)))]
@@ -395,11 +408,17 @@ class DenseStackStep:
         for op in self.ops:
             a = op.forward(a)
         grad = self.output_gradient(a, y)
+        # plain gradient descent is applied inside the gradient products (torch's kernels)
+        rate = None if x.shape[0] <= self.max_numpy_rows else \
+            self.optimizer.plain_descent_rate()
         activated = False  # the output gradient is already taken through the last activation
         for op, input_grad in self.backward_ops:
-            grad = op.backward(grad, activated, input_grad)
+            grad = op.backward(grad, activated, input_grad, rate)
             activated = True
-        self.optimizer.step(self.params, self.grads)
+        if rate is None:
+            self.optimizer.step(self.params, self.grads)
+        else:
+            self.optimizer.count_step()
         return a
 
     def train(self, x, y):

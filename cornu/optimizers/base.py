@@ -98,12 +98,28 @@ class Optimizer:
                 self._clip(self._groups)
             for group in self._groups:
                 self._update(group, values)
-            if self._uncounted is None:
-                self.iterations.add_(1)
-            else:
-                self._uncounted += 1
         finally:
             torch._C._set_grad_enabled(grad_mode)
+        self.count_step()
+
+    def plain_descent_rate(self):
+        """This step's ``rate`` when the update is plain gradient descent, ``p -= rate * g``.
+
+        None for every other update rule (momentum, adaptive rates, clipping). A training step
+        that computes gradients itself may then apply the update inside its gradient products
+        (``kernel.addmm_(x.t(), g, alpha=-rate)``) and call ``count_step()`` instead of
+        ``step()``.
+        """
+        return None
+
+    def count_step(self):
+        """Counts one update in ``iterations`` (``step`` does it; see ``plain_descent_rate``)."""
+        values = self._current_values()  # read before the count changes the tensor
+        if self._uncounted is None:
+            with torch.no_grad():
+                self.iterations.add_(1)
+        else:
+            self._uncounted += 1
         values["iterations"] += 1
         self._seen_versions[0] = self.iterations._version
 
