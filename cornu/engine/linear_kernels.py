@@ -74,7 +74,9 @@ def linear(x, kernel, bias, relu=False):
         bias: ``(out,)`` tensor or None.
         relu: apply ``max(z, 0)`` in the same pass.
     """
-    if x.shape[0] >= onednn_min_rows(kernel):
+    rows, (inputs, units) = x.shape[0], kernel.shape
+    # the product first: it rules most calls out in one comparison
+    if rows * inputs * units >= ONEDNN_MIN_WORK and rows >= onednn_min_rows(kernel):
         return onednn_linear(x, kernel, bias, relu)
     z = x.mm(kernel) if bias is None else torch.addmm(bias, x, kernel)
     return torch.relu(z) if relu else z
