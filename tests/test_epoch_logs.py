@@ -142,3 +142,34 @@ def test_interrupted_fit_keeps_the_finished_epochs_in_history():
         model.fit(x, y, epochs=5, verbose=0, callbacks=[StopAtThirdEpoch()])
     assert model.history.epoch == [0, 1]
     assert len(model.history.history["loss"]) == 2
+
+
+def test_waiting_epochs_are_reported_early_when_their_outputs_grow_large(monkeypatch):
+    from cornu.engine import trainer
+    monkeypatch.setattr(trainer, "PENDING_BYTES", 1)  # every epoch is over the limit
+    x, y = _data()
+    model = _model()
+    seen = []
+
+    class Spy(Callback):
+        needs_epoch_logs = False  # only looks at History during training
+
+        def on_epoch_begin(self, epoch, logs=None):
+            seen.append(len(self.model.history.epoch))
+
+    history = model.fit(x, y, epochs=3, verbose=0, callbacks=[Spy()])
+    assert seen == [0, 1, 2]  # each epoch was reported before the next began
+    assert history.epoch == [0, 1, 2] and len(history.history["loss"]) == 3
+
+
+def test_batch_stream_chunks_are_views_made_once():
+    from cornu.engine.step import BatchStream
+    x = np.arange(10, dtype="float32").reshape(5, 2)
+    stream = BatchStream([x, None], 2, False, None)
+    first = stream.chunks(2)
+    assert stream.chunks(2) is first
+    assert [c[0].shape[0] for c in first] == [2, 2, 1] and first[0][1] is None
+    assert [c[0].shape[0] for c in stream.chunks(4)] == [4, 1]
+    x[0, 0] = 42.0  # views of the caller's array
+    assert first[0][0][0, 0].item() == 42.0
+    assert [b[0].shape[0] for b in stream.epoch()] == [2, 2, 1]
