@@ -29,6 +29,7 @@ from cornu.losses import (KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy,  # noq
                           mean_squared_error, mean_squared_logarithmic_error, mse, msle, poisson,
                           sparse_categorical_crossentropy, squared_hinge)
 from cornu.losses.inputs import as_tensors, label_out_of_range, sparse_labels
+from cornu.losses.reduction import mean_last_axis
 from cornu.utils.serialization import (check_known, deserialize_keras_object,
                                        function_name_in_config, serialize_keras_object)
 
@@ -70,7 +71,7 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
         predicted = torch.round(y_pred)
     else:
         predicted = (y_pred > threshold).to(y_pred.dtype)
-    return torch.mean(torch.eq(y_true, predicted).to(y_pred.dtype), dim=-1)
+    return mean_last_axis(torch.eq(y_true, predicted).to(y_pred.dtype))
 
 
 def categorical_accuracy(y_true, y_pred):

@@ -349,3 +349,12 @@ def test_custom_loss_subclass_and_bad_reduction():
         losses.MeanSquaredError(reduction="mean")
     with pytest.raises(ValueError, match="sample_weight of shape"):
         losses.MeanSquaredError()(_t([[0.0], [0.0]]), _t([[1.0], [1.0]]), sample_weight=[1, 2, 3])
+
+
+def test_mean_last_axis_is_a_view_for_one_unit_and_a_mean_otherwise():
+    from cornu.losses.reduction import mean_last_axis
+    one_unit = torch.tensor([[2.0], [4.0]])
+    reduced = mean_last_axis(one_unit)
+    assert reduced.tolist() == [2.0, 4.0] and reduced.data_ptr() == one_unit.data_ptr()
+    assert mean_last_axis(torch.tensor([[1.0, 2.0], [3.0, 5.0]])).tolist() == [1.5, 4.0]
+    assert mean_last_axis(torch.tensor([1.0, 3.0])).item() == 2.0

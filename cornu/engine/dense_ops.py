@@ -97,6 +97,18 @@ class DenseOp:
         self.keeps_output = keeps_output
         self.buffers = Buffers(self._new_buffers)
         self.inputs = self.inputs_np = self.outputs = None
+        self._seen = {}  # id -> (tensor, its NumPy view), for tensors met at every step
+
+    def _numpy_of(self, tensor):
+        """``tensor.numpy()``, remembered for the buffers that come back at every step."""
+        seen = self._seen.get(id(tensor))
+        if seen is not None and seen[0] is tensor:
+            return seen[1]
+        if len(self._seen) >= 8:
+            self._seen.clear()
+        array = tensor.numpy()
+        self._seen[id(tensor)] = (tensor, array)
+        return array
 
     def _new_buffers(self, rows):
         """Per batch size: the outputs, the inputs' gradient, their NumPy views, and ones."""
@@ -111,7 +123,7 @@ class DenseOp:
     def forward(self, x):
         rows = x.shape[0]
         if rows <= self.max_numpy_rows:
-            self.inputs_np = x.numpy()
+            self.inputs_np = self._numpy_of(x)
             if self.keeps_output:
                 z = torch.from_numpy(np.dot(self.inputs_np, self.kernel_np))
             else:
@@ -150,7 +162,7 @@ class DenseOp:
             grad = self.activation_backward(grad, self.outputs)
         rows = grad.shape[0]
         if rows <= self.max_numpy_rows:
-            return self._numpy_backward(grad.numpy(), rows, input_grad)
+            return self._numpy_backward(self._numpy_of(grad), rows, input_grad)
         # the inputs' gradient first: it needs the kernel before any update
         result = torch.mm(grad, self.kernel_t, out=self.buffers(rows)[1]) if input_grad \
             else None

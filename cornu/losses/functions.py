@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from cornu.backend.config import epsilon
 from cornu.losses.inputs import as_tensors, label_out_of_range, prepare, sparse_labels
+from cornu.losses.reduction import mean_last_axis
 
 
 # ----------------------------------------------------------------------------------------------
@@ -33,7 +34,7 @@ def mean_squared_error(y_true, y_pred):
         tensor([0.5000])
     """
     y_true, y_pred = prepare(y_true, y_pred, "mean_squared_error")
-    return torch.mean(torch.square(y_pred - y_true), dim=-1)
+    return mean_last_axis(torch.square(y_pred - y_true))
 
 
 def mean_absolute_error(y_true, y_pred):
@@ -48,7 +49,7 @@ def mean_absolute_error(y_true, y_pred):
         tensor([1.])
     """
     y_true, y_pred = prepare(y_true, y_pred, "mean_absolute_error")
-    return torch.mean(torch.abs(y_pred - y_true), dim=-1)
+    return mean_last_axis(torch.abs(y_pred - y_true))
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
@@ -64,7 +65,7 @@ def mean_absolute_percentage_error(y_true, y_pred):
     """
     y_true, y_pred = prepare(y_true, y_pred, "mean_absolute_percentage_error")
     diff = torch.abs((y_true - y_pred) / torch.clamp(torch.abs(y_true), min=epsilon()))
-    return 100.0 * torch.mean(diff, dim=-1)
+    return 100.0 * mean_last_axis(diff)
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
@@ -82,7 +83,7 @@ def mean_squared_logarithmic_error(y_true, y_pred):
     eps = epsilon()
     first_log = torch.log1p(torch.clamp(y_pred, min=eps))
     second_log = torch.log1p(torch.clamp(y_true, min=eps))
-    return torch.mean(torch.square(first_log - second_log), dim=-1)
+    return mean_last_axis(torch.square(first_log - second_log))
 
 
 def logcosh(y_true, y_pred):
@@ -98,7 +99,7 @@ def logcosh(y_true, y_pred):
     """
     y_true, y_pred = prepare(y_true, y_pred, "logcosh")
     x = y_pred - y_true
-    return torch.mean(x + F.softplus(-2.0 * x) - math.log(2.0), dim=-1)
+    return mean_last_axis(x + F.softplus(-2.0 * x) - math.log(2.0))
 
 
 def huber_loss(y_true, y_pred, delta=1.0):
@@ -117,7 +118,7 @@ def huber_loss(y_true, y_pred, delta=1.0):
     abs_error = torch.abs(y_pred - y_true)
     quadratic = torch.clamp(abs_error, max=delta)
     linear = abs_error - quadratic
-    return torch.mean(0.5 * torch.square(quadratic) + delta * linear, dim=-1)
+    return mean_last_axis(0.5 * torch.square(quadratic) + delta * linear)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -136,7 +137,7 @@ def hinge(y_true, y_pred):
         tensor([1.])
     """
     y_true, y_pred = prepare(y_true, y_pred, "hinge")
-    return torch.mean(torch.clamp(1.0 - y_true * y_pred, min=0.0), dim=-1)
+    return mean_last_axis(torch.clamp(1.0 - y_true * y_pred, min=0.0))
 
 
 def squared_hinge(y_true, y_pred):
@@ -151,7 +152,7 @@ def squared_hinge(y_true, y_pred):
         tensor([1.2500])
     """
     y_true, y_pred = prepare(y_true, y_pred, "squared_hinge")
-    return torch.mean(torch.square(torch.clamp(1.0 - y_true * y_pred, min=0.0)), dim=-1)
+    return mean_last_axis(torch.square(torch.clamp(1.0 - y_true * y_pred, min=0.0)))
 
 
 def categorical_hinge(y_true, y_pred):
@@ -250,8 +251,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0):
     if label_smoothing:
         y_true = y_true * (1.0 - label_smoothing) + 0.5 * label_smoothing
     logits = y_pred if from_logits else torch.logit(y_pred, eps=epsilon())
-    return torch.mean(F.binary_cross_entropy_with_logits(logits, y_true, reduction="none"),
-                      dim=-1)
+    return mean_last_axis(F.binary_cross_entropy_with_logits(logits, y_true, reduction="none"))
 
 
 def kullback_leibler_divergence(y_true, y_pred):
@@ -284,7 +284,7 @@ def poisson(y_true, y_pred):
         tensor([2.])
     """
     y_true, y_pred = prepare(y_true, y_pred, "poisson")
-    return torch.mean(y_pred - y_true * torch.log(y_pred + epsilon()), dim=-1)
+    return mean_last_axis(y_pred - y_true * torch.log(y_pred + epsilon()))
 
 
 def _l2_normalize(x, axis):

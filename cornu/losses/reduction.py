@@ -1,11 +1,28 @@
-"""How the Keras 2.3 loss objects weight and reduce per-sample losses: ``Reduction`` and
-``compute_weighted_loss``.
+"""How losses reduce: ``mean_last_axis`` (Keras's ``K.mean(..., axis=-1)`` of every loss
+function), and how the Keras 2.3 loss objects weight and reduce per-sample losses:
+``Reduction`` and ``compute_weighted_loss``.
 
 Example:
     >>> float(compute_weighted_loss(torch.tensor([1., 3.]), reduction=Reduction.SUM))
     4.0
 """
 import torch
+
+
+def mean_last_axis(values):
+    """The mean over the last axis (a loss per sample from per-unit terms).
+
+    An output of one unit (a sigmoid classifier, a regression) needs no reduction: its values
+    are returned as a view, which saves a pass over many samples.
+
+    Args:
+        values: a tensor of per-unit terms.
+
+    Example:
+        >>> mean_last_axis(torch.tensor([[1., 3.], [2., 2.]])).tolist()
+        [2.0, 2.0]
+    """
+    return values.squeeze(-1) if values.shape[-1:] == (1,) else torch.mean(values, dim=-1)
 
 
 class Reduction:

@@ -100,7 +100,7 @@ class Optimizer:
                 self._update(group, values)
         finally:
             torch._C._set_grad_enabled(grad_mode)
-        self.count_step()
+        self._count(values)
 
     def plain_descent_rate(self):
         """This step's ``rate`` when the update is plain gradient descent, ``p -= rate * g``.
@@ -114,7 +114,9 @@ class Optimizer:
 
     def count_step(self):
         """Counts one update in ``iterations`` (``step`` does it; see ``plain_descent_rate``)."""
-        values = self._current_values()  # read before the count changes the tensor
+        self._count(self._current_values())  # read before the count changes the tensor
+
+    def _count(self, values):
         if self._uncounted is None:
             with torch.no_grad():
                 self.iterations.add_(1)
