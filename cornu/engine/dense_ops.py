@@ -123,13 +123,13 @@ class DenseOp:
     def forward(self, x):
         rows = x.shape[0]
         if rows <= self.max_numpy_rows:
-            self.inputs_np = self._numpy_of(x)
+            x_np = self.inputs_np = self._numpy_of(x)
             if self.keeps_output:
-                z = torch.from_numpy(np.dot(self.inputs_np, self.kernel_np))
+                z = torch.from_numpy(np.dot(x_np, self.kernel_np))
             else:
                 buffers = self.buffers(rows)
                 z = buffers[0]
-                np.dot(self.inputs_np, self.kernel_np, out=buffers[2])
+                np.dot(x_np, self.kernel_np, out=buffers[2])
             if self.bias is not None:
                 z.add_(self.bias)
             out = z if self.activate is None else self.activate(z)
