@@ -92,24 +92,31 @@ class LogAccumulator:
 
 
 def score_pending(logs):
-    """Scores the kept outputs of several accumulators (of one objective) in one pass.
+    """Scores the kept outputs of several accumulators (of one objective) in a few passes.
+
+    Accumulators holding the same number of samples (the epochs of one ``fit``, and their
+    validations) are scored together, as the rows of one matrix.
 
     Args:
         logs: ``LogAccumulator`` instances.
     """
-    logs = [log for log in logs if log.pending]
-    if not logs:
-        return
+    groups = {}
+    for log in logs:
+        if log.pending:
+            groups.setdefault(sum(batch[3] for batch in log.pending), []).append(log)
+    for count, group in groups.items():
+        _score_group(group, count)
+
+
+def _score_group(logs, count):
     batches = [batch for log in logs for batch in log.pending]
     outs = [_joined(parts) for parts in zip(*(b[0] for b in batches))]
     ys = [_joined(parts) for parts in zip(*(b[1] for b in batches))]
     with torch.no_grad():
         columns = logs[0].objective.sample_values(ys, outs)
-    counts = [sum(b[3] for b in log.pending) for log in logs]
-    starts = np.cumsum([0] + counts[:-1])
-    # one row per accumulator: its samples' sums, in float64
-    sums = np.stack([np.add.reduceat(c.detach().cpu().numpy(), starts, dtype=np.float64)
-                     for c in columns], axis=1)
+        # one row per accumulator, one column per logged value: float64 sums
+        sums = torch.stack([c.reshape(len(logs), count).sum(1, dtype=torch.float64)
+                            for c in columns], dim=1).numpy()
     for log, row in zip(logs, sums):
         extras = [e * size for _, _, e, size in log.pending if e is not None]
         if extras:
@@ -119,7 +126,7 @@ def score_pending(logs):
 
 
 def epoch_means(logs):
-    """The averages of several accumulators as lists of floats, scored in one pass.
+    """The averages of several accumulators as lists of floats, scored together.
 
     Args:
         logs: ``LogAccumulator`` instances (None entries give None).
