@@ -3,6 +3,7 @@ import re
 
 import numpy as np
 import pytest
+import torch
 
 from cornu import backend as K
 from cornu import layers, optimizers
@@ -386,3 +387,17 @@ def test_loss_objects_are_weighted_per_sample():
     loss = model.train_on_batch(X, Y, sample_weight=weights)
     assert loss == pytest.approx(np.mean(err * weights) / 0.75, rel=1e-6)
     assert model.evaluate(X, Y, verbose=0) == pytest.approx(np.mean(err), rel=1e-6)
+
+
+def test_thread_policy_runs_small_models_on_one_thread_and_restores_the_count():
+    from cornu.engine.step import thread_policy
+    previous = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        with thread_policy(parameter_count=89, batch_size=256):  # the 9-8-1 network
+            assert torch.get_num_threads() == 1
+        assert torch.get_num_threads() == 2
+        with thread_policy(parameter_count=407_050, batch_size=1):  # one MNIST row
+            assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(previous)

@@ -3,7 +3,7 @@
 Everything per batch stays on the tensor side: the step returns the batch's outputs, and
 ``LogAccumulator`` (``epoch_logs``) scores losses and metrics over many batches at once.
 """
-from contextlib import contextmanager
+from contextlib import nullcontext
 from itertools import repeat
 
 import numpy as np
@@ -20,24 +20,30 @@ from cornu.engine.epoch_logs import LogAccumulator
 _SINGLE_THREAD_WORK = 200_000
 
 
-@contextmanager
+class _OneThread:
+    """Within the block, torch runs its operations on one intra-op thread."""
+
+    def __enter__(self):
+        self.previous = torch.get_num_threads()
+        torch.set_num_threads(1)
+
+    def __exit__(self, *exc):
+        torch.set_num_threads(self.previous)
+
+
+_UNCHANGED = nullcontext()
+
+
 def thread_policy(parameter_count, batch_size):
-    """Runs small models on one intra-op thread for the duration of a loop.
+    """A context that runs small models on one intra-op thread for the duration of a loop.
 
     Args:
         parameter_count: scalars in the model's weights.
         batch_size: samples per batch.
     """
-    previous = torch.get_num_threads()
-    work = batch_size * parameter_count
-    if previous == 1 or work >= _SINGLE_THREAD_WORK:
-        yield
-        return
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(previous)
+    if batch_size * parameter_count >= _SINGLE_THREAD_WORK or torch.get_num_threads() == 1:
+        return _UNCHANGED
+    return _OneThread()
 
 
 # Below this many bytes an epoch's shuffled copy of the data is made in one gather, so that
