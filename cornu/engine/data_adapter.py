@@ -20,6 +20,8 @@ def to_array(data):
     Args:
         data: the array-like.
     """
+    if type(data) is np.ndarray:  # the common case, first
+        return data
     if isinstance(data, torch.Tensor):
         return data.detach().cpu().numpy()
     if hasattr(data, "iloc") and hasattr(data, "values"):
@@ -32,6 +34,8 @@ def _is_array_like(item):
 
 
 def _as_list(data, names):
+    if type(data) is np.ndarray:
+        return [data]
     if isinstance(data, dict):
         missing = [n for n in names if n not in data]
         if missing:
