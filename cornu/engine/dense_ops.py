@@ -57,6 +57,7 @@ class Buffers:
         self.sets = {}
 
     def __call__(self, rows):
+        """The work tensors for batches of ``rows`` samples (made on first use)."""
         tensors = self.sets.get(rows)
         if tensors is None:
             if len(self.sets) >= 4:  # batch sizes keep changing (train_on_batch): keep a few
@@ -121,6 +122,11 @@ class DenseOp:
                 np.ones(rows, dtype=np.float32) if numpy else None)
 
     def forward(self, x):
+        """The layer's activated outputs for a 2-D batch; keeps what the backward pass needs.
+
+        Args:
+            x: the input batch.
+        """
         rows = x.shape[0]
         if rows <= self.max_numpy_rows:
             x_np = self.inputs_np = self._numpy_of(x)
@@ -198,8 +204,21 @@ class DropoutOp:
         self.mask = None
 
     def forward(self, x):
+        """Drops a random share of ``x`` (a fresh mask per batch) and scales the rest up.
+
+        Args:
+            x: the input batch.
+        """
         self.mask = torch.empty_like(x).bernoulli_(self.keep).div_(self.keep)
         return x * self.mask
 
     def backward(self, grad, activated, input_grad, descent_rate=None):
+        """The inputs' gradient: ``grad`` through the same mask (overwrites ``grad``).
+
+        Args:
+            grad: dLoss/d(outputs).
+            activated: unused (dropout has no activation).
+            input_grad: unused (the gradient is always passed on).
+            descent_rate: unused (dropout has no weights).
+        """
         return grad.mul_(self.mask)
