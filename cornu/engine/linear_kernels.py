@@ -31,13 +31,22 @@ except (AttributeError, RuntimeError):
     _ONEDNN = None
 
 
+def _cpu_float32(kernel):
+    return kernel.dtype == torch.float32 and kernel.device.type == "cpu"
+
+
+def _onednn_takes(kernel):
+    """Whether oneDNN's kernel is available for products with ``kernel`` at all."""
+    return _ONEDNN is not None and _cpu_float32(kernel)
+
+
 def onednn_min_rows(kernel):
     """The fewest input rows for which a product with ``kernel`` goes to oneDNN (may be inf).
 
     Args:
         kernel: the ``(in, out)`` kernel.
     """
-    if _ONEDNN is None or kernel.dtype != torch.float32 or kernel.device.type != "cpu":
+    if not _onednn_takes(kernel):
         return math.inf
     return math.ceil(ONEDNN_MIN_WORK / max(kernel.shape[0] * kernel.shape[1], 1))
 
@@ -48,7 +57,7 @@ def numpy_max_rows(kernel):
     Args:
         kernel: the ``(in, out)`` kernel.
     """
-    if kernel.dtype != torch.float32 or kernel.device.type != "cpu":
+    if not _cpu_float32(kernel):
         return 0
     return NUMPY_MAX_WORK // max(kernel.shape[0] * kernel.shape[1], 1)
 
@@ -75,8 +84,8 @@ def linear(x, kernel, bias, relu=False):
         relu: apply ``max(z, 0)`` in the same pass.
     """
     rows, (inputs, units) = x.shape[0], kernel.shape
-    # the product first: it rules most calls out in one comparison
-    if rows * inputs * units >= ONEDNN_MIN_WORK and rows >= onednn_min_rows(kernel):
+    # the same rule as onednn_min_rows, the work first: it rules most calls out at once
+    if rows * inputs * units >= ONEDNN_MIN_WORK and _onednn_takes(kernel):
         return onednn_linear(x, kernel, bias, relu)
     z = x.mm(kernel) if bias is None else torch.addmm(bias, x, kernel)
     return torch.relu(z) if relu else z

@@ -118,11 +118,15 @@ class Optimizer:
 
     def _count(self, values):
         if self._uncounted is None:
-            with torch.no_grad():
-                self.iterations.add_(1)
+            self._advance_iterations(1)
         else:
             self._uncounted += 1
         values["iterations"] += 1
+
+    def _advance_iterations(self, count):
+        """Adds ``count`` to the ``iterations`` tensor, as a change this optimizer made."""
+        with torch.no_grad():
+            self.iterations.add_(count)
         self._seen_versions[0] = self.iterations._version
 
     @contextmanager
@@ -138,9 +142,7 @@ class Optimizer:
         finally:
             count, self._uncounted = self._uncounted, None
             if count:
-                with torch.no_grad():
-                    self.iterations.add_(count)
-                self._seen_versions[0] = self.iterations._version
+                self._advance_iterations(count)
 
     def gradient_buffers(self, params):
         """Views of the flat gradient buffer ``step(params, grads=...)`` reads without a copy.
