@@ -135,6 +135,18 @@ class BatchStream:
             yield batch
 
 
+def split_batch(batch, num_inputs, num_outputs):
+    """A batch of a ``BatchStream`` as ``(inputs, targets, sample weights)`` lists.
+
+    Args:
+        batch: the batch's tensors, inputs first, then targets, then sample weights.
+        num_inputs: how many are inputs.
+        num_outputs: how many are targets.
+    """
+    targets_end = num_inputs + num_outputs
+    return batch[:num_inputs], batch[num_inputs:targets_end], batch[targets_end:]
+
+
 def _persistent_losses(model):
     layers = [model] + model._sublayers()
     return [loss for layer in layers for loss in layer._losses if callable(loss)]
@@ -255,9 +267,7 @@ class TrainStep:
             log.add_batches(self.dense.train_batches(pairs()), targets)
             return
         for batch in batches:
-            xs = batch[:num_inputs]
-            ys = batch[num_inputs:num_inputs + num_outputs]
-            sws = batch[num_inputs + num_outputs:]
+            xs, ys, sws = split_batch(batch, num_inputs, num_outputs)
             outs, extra = self.train(xs, ys, sws)
             log.add(outs, ys, sws, extra, xs[0].shape[0])
 
@@ -282,9 +292,7 @@ def score_batches(step, stream, num_inputs, num_outputs, progbar=None):
         batches = stream.chunks(max(stream.batch_size, step.dense_forward.rows_per_call))
     with torch.no_grad():
         for batch in batches:
-            xs = batch[:num_inputs]
-            ys = batch[num_inputs:num_inputs + num_outputs]
-            sws = batch[num_inputs + num_outputs:]
+            xs, ys, sws = split_batch(batch, num_inputs, num_outputs)
             outs, call_losses = step.run_forward(xs)
             log.add(outs, ys, sws, step.extra_losses(call_losses), xs[0].shape[0])
             if progbar is not None:

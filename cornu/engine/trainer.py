@@ -16,7 +16,8 @@ from cornu.engine import data_adapter as data
 from cornu.engine.compile_utils import CompiledObjective
 from cornu.engine.op_layer import GradientOp
 from cornu.engine.epoch_logs import PENDING_BYTES, LogAccumulator, epoch_means
-from cornu.engine.step import BatchStream, TrainStep, predict_batches, score_batches, thread_policy
+from cornu.engine.step import (BatchStream, TrainStep, predict_batches, score_batches,
+                               split_batch, thread_policy)
 from cornu.utils.gc_pause import gc_paused
 from cornu.utils.progbar import Progbar
 
@@ -244,7 +245,7 @@ class Trainer:
         for batch_index, batch in enumerate(stream.epoch()):
             size = batch[0].shape[0]
             callback_list.on_batch_begin(batch_index, {"batch": batch_index, "size": size})
-            xb, yb, wb = batch[:n_in], batch[n_in:n_in + n_out], batch[n_in + n_out:]
+            xb, yb, wb = split_batch(batch, n_in, n_out)
             outs, extra = step.train(xb, yb, wb)
             values = log.add(outs, yb, wb, extra, size)
             logs = {"batch": batch_index, "size": size}
@@ -363,17 +364,15 @@ class Trainer:
         """
         xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
         stream = BatchStream(xs + ys + sws, len(xs[0]), False, None)
-        batch = next(iter(stream.epoch()))
+        xb, yb, wb = split_batch(next(iter(stream.epoch())), len(xs), len(ys))
         step = self._step()
         step.set_training(True)
         try:
-            outs, extra = step.train(batch[:len(xs)], batch[len(xs):len(xs) + len(ys)],
-                                     batch[len(xs) + len(ys):])
+            outs, extra = step.train(xb, yb, wb)
         finally:
             step.set_training(False)
         log = LogAccumulator(self._ensure_objective(), per_batch=True)
-        values = log.add(outs, batch[len(xs):len(xs) + len(ys)], batch[len(xs) + len(ys):],
-                         extra, len(xs[0])).tolist()
+        values = log.add(outs, yb, wb, extra, len(xs[0])).tolist()
         return values[0] if len(values) == 1 else values
 
     def test_on_batch(self, x, y, sample_weight=None):
