@@ -6,7 +6,8 @@ import torch
 from cornu import backend as K
 from cornu import layers, optimizers
 from cornu.engine import linear_kernels
-from cornu.engine.linear_kernels import linear, numpy_max_rows, onednn_min_rows
+from cornu.engine.linear_kernels import (OPENBLAS_THREADING_WORK, linear, numpy_blas_one_thread,
+                                         numpy_max_rows, numpy_threaded_rows, onednn_min_rows)
 from cornu.models import Sequential
 
 
@@ -58,10 +59,76 @@ def test_large_dense_stack_fast_step_matches_autograd():
                                atol=1e-6)
 
 
-def test_numpy_takes_tiny_products_only():
-    assert numpy_max_rows(torch.empty(9, 8)) == 131_072 // 72  # the 9-8-1 textbook network
-    assert numpy_max_rows(torch.empty(784, 512)) == 0
+def test_numpy_takes_small_products_only():
+    # NumPy's wheels bundle an OpenBLAS whose threads can be kept asleep: NumPy then takes
+    # products up to 128x784x10 (MNIST's logistic regression at batch 128)
+    assert linear_kernels._SET_OPENBLAS_THREADS is not None
+    assert numpy_max_rows(torch.empty(9, 8)) == 1_048_576 // 72  # the 9-8-1 textbook network
+    assert numpy_max_rows(torch.empty(784, 10)) == 133
+    assert numpy_max_rows(torch.empty(784, 512)) == 2
     assert numpy_max_rows(torch.empty(9, 8, dtype=torch.float64)) == 0
+    # the 512x10 output layer wakes OpenBLAS's threads from 52 rows on
+    assert numpy_threaded_rows(torch.empty(512, 10)) == range(52, 205)
+    assert numpy_threaded_rows(torch.empty(9, 8)) == range(3641, 14564)
+
+
+def test_numpy_blas_one_thread_switches_openblas_and_restores_it():
+    setter = linear_kernels._SET_OPENBLAS_THREADS
+    original = setter(1)
+    setter(original)
+    a = np.random.RandomState(0).rand(256, 1024).astype("float32")
+    b = np.random.RandomState(1).rand(1024, 10).astype("float32")
+    with numpy_blas_one_thread():
+        product = a @ b
+        inside = setter(1)
+    after = setter(1)
+    setter(after)
+    assert (inside, after) == (1, original)
+    np.testing.assert_allclose(product, a.astype("float64") @ b, rtol=1e-5)
+
+
+def test_numpy_blas_one_thread_only_when_needed(monkeypatch):
+    calls = []
+    monkeypatch.setattr(linear_kernels, "_SET_OPENBLAS_THREADS",
+                        lambda count: calls.append(count) or 4)
+    with numpy_blas_one_thread(needed=False):
+        pass
+    assert calls == []
+    with numpy_blas_one_thread():
+        assert calls == [1]
+    assert calls == [1, 4]  # the count found on entry comes back
+    monkeypatch.setattr(linear_kernels, "_SET_OPENBLAS_THREADS", None)  # another BLAS
+    with numpy_blas_one_thread():
+        pass
+    assert calls == [1, 4]
+
+
+def test_fit_and_evaluate_keep_openblas_on_one_thread_when_numpy_products_are_large(monkeypatch):
+    state = {"threads": 2, "seen": set()}
+
+    def set_threads(count):
+        previous, state["threads"] = state["threads"], count
+        return previous
+
+    real_dot = np.dot
+
+    def dot(*args, **kwargs):
+        state["seen"].add(state["threads"])
+        return real_dot(*args, **kwargs)
+
+    monkeypatch.setattr(linear_kernels, "_SET_OPENBLAS_THREADS", set_threads)
+    monkeypatch.setattr(linear_kernels, "NUMPY_MAX_WORK", 10 ** 12)
+    monkeypatch.setattr(linear_kernels, "OPENBLAS_THREADING_WORK", 50)  # 7x6 from 2 rows on
+    monkeypatch.setattr(np, "dot", dot)
+    model = Sequential([layers.Dense(6, activation="relu", input_shape=(7,)),
+                        layers.Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy")
+    x, y = np.ones((8, 7), "float32"), np.ones((8, 1), "float32")
+    model.fit(x, y, batch_size=4, epochs=1, verbose=0)
+    model.evaluate(x, y, batch_size=8, verbose=0)
+    assert state == {"threads": 2, "seen": {1}}
+    model.evaluate(x[:1], y[:1], verbose=0)  # one row is below the threshold: count unchanged
+    assert state == {"threads": 2, "seen": {1, 2}}
 
 
 @pytest.mark.parametrize("kernel_choice", ["numpy", "torch", "onednn"])
@@ -101,8 +168,11 @@ def test_dense_step_matches_autograd_on_each_kernel(monkeypatch, kernel_choice):
     lambda: optimizers.SGD(lr=0.1, momentum=0.9),
     lambda: optimizers.SGD(lr=0.1, clipvalue=0.01)])
 @pytest.mark.parametrize("frozen", [False, True])
-def test_plain_descent_inside_the_products_matches_autograd(monkeypatch, make_optimizer, frozen):
-    monkeypatch.setattr(linear_kernels, "NUMPY_MAX_WORK", 0)  # every product on torch
+@pytest.mark.parametrize("numpy_work", [0, 16 * 6 * 3, 10 ** 12],
+                         ids=["torch", "numpy-last-layer", "numpy"])
+def test_plain_descent_inside_the_products_matches_autograd(monkeypatch, make_optimizer, frozen,
+                                                            numpy_work):
+    monkeypatch.setattr(linear_kernels, "NUMPY_MAX_WORK", numpy_work)
     rng = np.random.RandomState(6)
     x = torch.from_numpy(rng.rand(16, 7).astype("float32"))
     y = torch.from_numpy(np.eye(3, dtype="float32")[rng.randint(0, 3, 16)])

@@ -12,7 +12,8 @@ import numpy as np
 import torch
 
 from cornu import activations
-from cornu.engine.linear_kernels import numpy_max_rows, onednn_linear, onednn_min_rows
+from cornu.engine.linear_kernels import (numpy_max_rows, numpy_threaded_rows, onednn_linear,
+                                         onednn_min_rows)
 
 aten = torch.ops.aten
 
@@ -88,6 +89,8 @@ class DenseOp:
         self.grad_bias = None if self.bias is None else grads.get(id(self.bias))
         self.min_onednn_rows = onednn_min_rows(self.kernel)
         self.max_numpy_rows = numpy_max_rows(self.kernel)
+        #: batch sizes whose NumPy products need ``numpy_blas_one_thread``
+        self.threaded_numpy_rows = numpy_threaded_rows(self.kernel)
         if self.max_numpy_rows:
             # NumPy views of the same memory (the optimizer updates it in place)
             self.kernel_np = self.kernel.detach().numpy()
@@ -160,15 +163,15 @@ class DenseOp:
                 overwritten).
             activated: whether ``grad`` still has to go through the activation.
             input_grad: whether the gradient of the inputs is needed.
-            descent_rate: when given (plain gradient descent, torch products only), the
-                weights are updated here, ``w -= rate * dLoss/dw``, inside the products,
-                instead of writing their gradients.
+            descent_rate: when given (plain gradient descent), the weights are also updated
+                here, ``w -= rate * dLoss/dw`` (on torch's kernels inside the products, which
+                then leave the gradient buffers as they were).
         """
         if activated and self.activation_backward is not None:
             grad = self.activation_backward(grad, self.outputs)
         rows = grad.shape[0]
         if rows <= self.max_numpy_rows:
-            return self._numpy_backward(self._numpy_of(grad), rows, input_grad)
+            return self._numpy_backward(self._numpy_of(grad), rows, input_grad, descent_rate)
         # the inputs' gradient first: it needs the kernel before any update
         result = torch.mm(grad, self.kernel_t, out=self.buffers(rows)[1]) if input_grad \
             else None
@@ -184,16 +187,19 @@ class DenseOp:
                 self.bias.add_(grad.sum(0), alpha=-descent_rate)
         return result
 
-    def _numpy_backward(self, grad, rows, input_grad):
+    def _numpy_backward(self, grad, rows, input_grad, descent_rate):
         _, grad_in, _, grad_in_np, ones = self.buffers(rows)
+        if input_grad:  # first: it needs the kernel before any update
+            np.dot(grad, self.kernel_t_np, out=grad_in_np)
         if self.grad_kernel is not None:
             np.dot(self.inputs_np.T, grad, out=self.grad_kernel_np)
+            if descent_rate is not None:
+                self.kernel.add_(self.grad_kernel, alpha=-descent_rate)
         if self.grad_bias is not None:
             np.dot(ones, grad, out=self.grad_bias_np)  # column sums
-        if not input_grad:
-            return None
-        np.dot(grad, self.kernel_t_np, out=grad_in_np)
-        return grad_in
+            if descent_rate is not None:
+                self.bias.add_(self.grad_bias, alpha=-descent_rate)
+        return grad_in if input_grad else None
 
 
 class DropoutOp:

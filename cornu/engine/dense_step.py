@@ -17,6 +17,7 @@ import torch
 from cornu import activations
 from cornu.engine.dense_loss_gradient import SUPPORTED_LOSSES, OutputGradient
 from cornu.engine.dense_ops import ACTIVATIONS, DenseOp, DropoutOp
+from cornu.engine.linear_kernels import numpy_blas_one_thread
 from cornu.layers.core import Activation, Dense, Dropout
 
 # Memory for one layer's outputs when evaluating many rows at once.
@@ -88,6 +89,8 @@ class DenseStackForward:
         widest = max(max(op.kernel.shape) for op in self.ops)
         #: rows per call that keep each layer's outputs within a few megabytes
         self.rows_per_call = max(1, _CALL_BYTES // (4 * widest))
+        self.threaded_numpy_rows = [op.threaded_numpy_rows for op in self.ops
+                                    if op.threaded_numpy_rows]
 
     @classmethod
     def maybe(cls, model):
@@ -105,8 +108,10 @@ class DenseStackForward:
         Args:
             x: the input batch.
         """
-        for op in self.ops:
-            x = op.forward(x)
+        rows = x.shape[0]
+        with numpy_blas_one_thread(any(rows in r for r in self.threaded_numpy_rows)):
+            for op in self.ops:
+                x = op.forward(x)
         return x
 
 
@@ -128,9 +133,10 @@ class DenseStackStep:
                     if entry[0] == "dense" else DropoutOp(entry[1])
                     for index, entry in enumerate(plan)]
         self.output_gradient = OutputGradient(loss, plan[-1][2], plan[-1][1].units, params[0])
-        # batches of more rows than this have every product on torch's kernels
-        self.max_numpy_rows = max(op.max_numpy_rows for op in self.ops
-                                  if isinstance(op, DenseOp))
+        dense = [op for op in self.ops if isinstance(op, DenseOp)]
+        # batches of up to this many rows have every product on NumPy's BLAS
+        self.all_numpy_rows = min(op.max_numpy_rows for op in dense)
+        self.threaded_numpy = any(op.threaded_numpy_rows for op in dense)
         self.optimizer, self.params, self.grads = optimizer, params, grads
         # Backward order, with whether each op must pass a gradient on to its inputs.
         self.backward_ops = [(op, index > 0) for index, op in reversed(list(enumerate(self.ops)))]
@@ -165,8 +171,9 @@ class DenseStackStep:
         for op in self.ops:
             a = op.forward(a)
         grad = self.output_gradient(a, y)
-        # plain gradient descent is applied inside the gradient products (torch's kernels)
-        rate = None if x.shape[0] <= self.max_numpy_rows else \
+        # Plain gradient descent is applied by the ops, inside torch's gradient products. When
+        # NumPy takes every product, one update of the flat buffers is faster.
+        rate = None if x.shape[0] <= self.all_numpy_rows else \
             self.optimizer.plain_descent_rate()
         activated = False  # the output gradient is already taken through the last activation
         for op, input_grad in self.backward_ops:
@@ -198,5 +205,6 @@ class DenseStackStep:
         Args:
             batches: iterable of ``(x, y)`` tensor pairs.
         """
-        with self.optimizer.counting_steps_at_exit(), torch.inference_mode():
+        with self.optimizer.counting_steps_at_exit(), torch.inference_mode(), \
+                numpy_blas_one_thread(self.threaded_numpy):
             return [self._train(x, y) for x, y in batches]
