@@ -5,7 +5,7 @@ import torch
 
 from cornu import backend as K
 from cornu import layers, optimizers
-from cornu.engine import linear_kernels
+from cornu.engine import dense_ops, linear_kernels
 from cornu.engine.linear_kernels import (OPENBLAS_THREADING_WORK, linear, numpy_blas_one_thread,
                                          numpy_max_rows, numpy_threaded_rows, onednn_min_rows)
 from cornu.models import Sequential
@@ -131,10 +131,12 @@ def test_fit_and_evaluate_keep_openblas_on_one_thread_when_numpy_products_are_la
     assert state == {"threads": 2, "seen": {1, 2}}
 
 
-@pytest.mark.parametrize("kernel_choice", ["numpy", "torch", "onednn"])
+@pytest.mark.parametrize("kernel_choice", ["numpy", "torch", "torch-wide", "onednn"])
 def test_dense_step_matches_autograd_on_each_kernel(monkeypatch, kernel_choice):
     monkeypatch.setattr(linear_kernels, "NUMPY_MAX_WORK",
                         10 ** 12 if kernel_choice == "numpy" else 0)
+    if kernel_choice == "torch-wide":  # no layer takes its kernel gradient transposed
+        monkeypatch.setattr(dense_ops, "NARROW_UNITS", 0)
     monkeypatch.setattr(linear_kernels, "ONEDNN_MIN_WORK",
                         0 if kernel_choice == "onednn" else 10 ** 12)
     rng = np.random.RandomState(5)
@@ -168,11 +170,13 @@ def test_dense_step_matches_autograd_on_each_kernel(monkeypatch, kernel_choice):
     lambda: optimizers.SGD(lr=0.1, momentum=0.9),
     lambda: optimizers.SGD(lr=0.1, clipvalue=0.01)])
 @pytest.mark.parametrize("frozen", [False, True])
-@pytest.mark.parametrize("numpy_work", [0, 16 * 6 * 3, 10 ** 12],
-                         ids=["torch", "numpy-last-layer", "numpy"])
+@pytest.mark.parametrize("numpy_work,narrow_units", [(0, 16), (0, 0), (16 * 6 * 3, 16),
+                                                      (10 ** 12, 16)],
+                         ids=["torch", "torch-wide", "numpy-last-layer", "numpy"])
 def test_plain_descent_inside_the_products_matches_autograd(monkeypatch, make_optimizer, frozen,
-                                                            numpy_work):
+                                                            numpy_work, narrow_units):
     monkeypatch.setattr(linear_kernels, "NUMPY_MAX_WORK", numpy_work)
+    monkeypatch.setattr(dense_ops, "NARROW_UNITS", narrow_units)
     rng = np.random.RandomState(6)
     x = torch.from_numpy(rng.rand(16, 7).astype("float32"))
     y = torch.from_numpy(np.eye(3, dtype="float32")[rng.randint(0, 3, 16)])
@@ -200,3 +204,12 @@ def test_plain_descent_inside_the_products_matches_autograd(monkeypatch, make_op
     plain = fast.optimizer.plain_descent_rate()
     assert (plain is not None) == (fast.optimizer.get_config()["momentum"] == 0
                                    and "clipvalue" not in fast.optimizer.get_config())
+
+
+def test_narrow_layers_take_their_kernel_gradient_transposed():
+    model = Sequential([layers.Dense(32, activation="relu", input_shape=(20,)),
+                        layers.Dense(10, activation="softmax")])
+    model.compile("sgd", "categorical_crossentropy")
+    wide, narrow = model._step().dense.ops
+    assert wide.kernel_grad_t is None
+    assert narrow.kernel_grad_t.shape == (10, 32)
