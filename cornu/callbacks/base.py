@@ -128,10 +128,11 @@ class Callback:
         """Called at the end of ``predict``."""
 
 
-def _overrides(callback, name):
-    """True when ``callback.<name>`` is not the base no-op (a subclass method or an attribute)."""
+def _overrides(callback, name, base=Callback):
+    """True when ``callback.<name>`` is not ``base``'s method (a subclass method or an
+    attribute)."""
     hook = getattr(callback, name)
-    return getattr(hook, '__func__', hook) is not getattr(Callback, name)
+    return getattr(hook, '__func__', hook) is not getattr(base, name)
 
 
 def overrides_any_hook(callback, base):
@@ -141,8 +142,8 @@ def overrides_any_hook(callback, base):
         callback: a ``Callback`` instance.
         base: the class whose hooks count as not overridden.
     """
-    return any(getattr(getattr(callback, name), '__func__', None) is not getattr(base, name)
-               for name in dir(Callback) if name.startswith('on_'))
+    return any(_overrides(callback, name, base) for name in dir(Callback)
+               if name.startswith('on_'))
 
 
 def _check_callback(callback):
