@@ -74,7 +74,7 @@ class DenseOp:
     """One Dense layer (with its activation) in the step: forward, and backward into buffers.
 
     Products go to the kernel that is fastest for their size (``linear_kernels``): NumPy's
-    BLAS on the same memory for tiny ones, torch's BLAS, or oneDNN for large forward products.
+    BLAS on the same memory for small ones, torch's BLAS, or oneDNN for large forward products.
 
     Args:
         layer: the ``Dense`` layer.

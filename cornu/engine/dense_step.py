@@ -171,8 +171,9 @@ class DenseStackStep:
         for op in self.ops:
             a = op.forward(a)
         grad = self.output_gradient(a, y)
-        # Plain gradient descent is applied by the ops, inside torch's gradient products. When
-        # NumPy takes every product, one update of the flat buffers is faster.
+        # Plain gradient descent is applied by the ops (inside torch's gradient products where
+        # the kernel allows). When NumPy takes every product, one update of the flat buffers
+        # is faster.
         rate = None if x.shape[0] <= self.all_numpy_rows else \
             self.optimizer.plain_descent_rate()
         activated = False  # the output gradient is already taken through the last activation

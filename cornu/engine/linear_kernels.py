@@ -83,6 +83,7 @@ def numpy_blas_one_thread(needed=True):
         return _OpenBlasOneThread()
     return nullcontext()
 
+
 try:
     _ONEDNN = torch.ops.mkldnn._linear_pointwise if torch.backends.mkldnn.is_available() else None
 except (AttributeError, RuntimeError):
@@ -91,6 +92,11 @@ except (AttributeError, RuntimeError):
 
 def _cpu_float32(kernel):
     return kernel.dtype == torch.float32 and kernel.device.type == "cpu"
+
+
+def _work_per_row(kernel):
+    """Multiply-adds per input row of a product with ``kernel`` (at least 1)."""
+    return max(kernel.shape[0] * kernel.shape[1], 1)
 
 
 def _onednn_takes(kernel):
@@ -106,7 +112,7 @@ def onednn_min_rows(kernel):
     """
     if not _onednn_takes(kernel):
         return math.inf
-    return math.ceil(ONEDNN_MIN_WORK / max(kernel.shape[0] * kernel.shape[1], 1))
+    return math.ceil(ONEDNN_MIN_WORK / _work_per_row(kernel))
 
 
 def numpy_max_rows(kernel):
@@ -117,7 +123,7 @@ def numpy_max_rows(kernel):
     """
     if not _cpu_float32(kernel):
         return 0
-    return NUMPY_MAX_WORK // max(kernel.shape[0] * kernel.shape[1], 1)
+    return NUMPY_MAX_WORK // _work_per_row(kernel)
 
 
 def numpy_threaded_rows(kernel):
@@ -127,7 +133,7 @@ def numpy_threaded_rows(kernel):
     Args:
         kernel: the ``(in, out)`` kernel.
     """
-    first = OPENBLAS_THREADING_WORK // max(kernel.shape[0] * kernel.shape[1], 1) + 1
+    first = OPENBLAS_THREADING_WORK // _work_per_row(kernel) + 1
     return range(first, numpy_max_rows(kernel) + 1)
 
 
