@@ -16,7 +16,7 @@ import inspect
 import torch
 import torch.nn.functional as F
 
-from cornu.backend.config import torch_dtype
+from cornu.config import torch_dtype
 from cornu.utils.serialization import (check_known, deserialize_keras_object, get_custom_objects,
                                        serialize_keras_object)
 

@@ -14,7 +14,7 @@ Example:
 
 import torch
 
-from cornu.backend.config import epsilon
+from cornu.config import epsilon
 from cornu.utils.serialization import deserialize_instance, get_instance, serialize_keras_object
 
 

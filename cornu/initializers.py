@@ -18,7 +18,7 @@ import math
 import numpy as np
 import torch
 
-from cornu.backend.config import torch_dtype
+from cornu.config import torch_dtype
 from cornu.utils.serialization import deserialize_instance, get_instance, serialize_keras_object
 
 # Standard deviation of a unit normal truncated to [-2, 2]

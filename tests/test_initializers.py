@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from cornu import initializers
-from cornu.backend import config as backend_config
+from cornu.config import settings as backend_config
 from cornu.utils.serialization import custom_object_scope
 
 TRUNC = 0.87962566103423978  # std of a unit normal truncated to [-2, 2]

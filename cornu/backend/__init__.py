@@ -6,14 +6,12 @@ Example:
     >>> K.image_data_format()
     'channels_last'
 """
-from cornu.backend.config import (epsilon, floatx, image_data_format, set_epsilon, set_floatx,
-                                  set_image_data_format)
-from cornu.backend.naming import get_uid, reset_uids
+from cornu.config import (epsilon, floatx, get_uid, image_data_format, learning_phase_scope,
+                          learning_phase_value, reset_uids, set_epsilon, set_floatx,
+                          set_image_data_format, set_learning_phase)
 from cornu.backend.variables import (batch_get_value, batch_set_value, count_params, get_value,
                                      int_shape, set_value)
-from cornu.backend.learning_phase import (learning_phase, learning_phase_scope,
-                                          learning_phase_value, reset_learning_phase,
-                                          set_learning_phase)
+from cornu.backend.learning_phase import learning_phase, reset_learning_phase
 from cornu.backend.ops import (abs, all, any, argmax, argmin, batch_dot, batch_flatten,
                                bias_add, binary_crossentropy, cast, categorical_crossentropy,
                                clip, concatenate, constant, dot, dtype, elu, equal, eval,

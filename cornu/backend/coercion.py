@@ -10,7 +10,7 @@ Example:
 import numpy as np
 import torch
 
-from cornu.backend.config import torch_dtype
+from cornu.config import torch_dtype
 
 
 def to_tensor(x, dtype=None):

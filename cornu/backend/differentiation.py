@@ -9,8 +9,8 @@ Example:
 import torch
 
 from cornu.backend.coercion import to_tensor
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import GradientOp, gradients_of, has_symbolic, symbolic_call
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import GradientOp, gradients_of, has_symbolic, symbolic_call
 
 
 def gradients(loss, variables):

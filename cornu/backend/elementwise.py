@@ -10,8 +10,8 @@ Example:
 import torch
 
 from cornu.backend.coercion import tensor_pair, to_tensor
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import has_symbolic, symbolic_call
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import has_symbolic, symbolic_call
 
 
 def _elementwise(caller, torch_function, x):

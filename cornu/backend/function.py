@@ -14,12 +14,12 @@ Example:
 import numpy as np
 import torch
 
-from cornu.backend.learning_phase import (is_learning_phase, learning_phase_placeholder,
-                                          learning_phase_scope, learning_phase_value)
-from cornu.engine.graph import GraphPlan
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import GradientOp
-from cornu.engine.step import thread_policy
+from cornu.backend.learning_phase import is_learning_phase, learning_phase_placeholder
+from cornu.config import learning_phase_scope, learning_phase_value
+from cornu.graph.plan import GraphPlan
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import GradientOp
+from cornu.training.steps.reference import thread_policy
 
 # Keyword arguments Keras 2 passes on to tf.Session.run; they mean nothing here.
 _SESSION_KWARGS = {"fetches", "feed_dict", "options", "run_metadata"}

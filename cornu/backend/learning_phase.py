@@ -1,11 +1,9 @@
-"""The learning phase: whether layers such as Dropout behave as in training (1) or inference (0).
+"""``K.learning_phase()``: the learning phase as Keras 2 code sees it.
 
-Keras 2 keeps one flag per session. ``learning_phase()`` returns a symbolic scalar that a
-``K.function`` can take as an extra input (``f([x, 0])`` for inference, ``f([x, 1])`` for
-training); after ``set_learning_phase(value)`` it returns that Python integer instead, as Keras
-2.2.4 does. Layers consult ``learning_phase_value()``: the phase fed to the running
-``K.function``, else the one set globally, else None (then they follow ``model.train()`` /
-``model.eval()``, i.e. training inside ``fit`` and inference elsewhere).
+It returns a symbolic scalar that a ``K.function`` can take as an extra input (``f([x, 0])``
+for inference, ``f([x, 1])`` for training); after ``set_learning_phase(value)`` it returns that
+Python integer instead, as Keras 2.2.4 does. The phase itself lives in
+``cornu.config.learning_phase``.
 
 Example:
     >>> from cornu import backend as K
@@ -15,15 +13,10 @@ Example:
     >>> K.learning_phase()
     0
 """
-import contextlib
+from cornu.config import learning_phase as phase_state
+from cornu.graph.input_layer import InputLayer
 
-_STATE = {"value": None, "scoped": [], "tensor": None}
-
-
-def _check(value):
-    if isinstance(value, str) or value not in (0, 1):
-        raise ValueError(f"Expected learning phase to be 0 or 1, received {value!r}.")
-    return int(value)
+_PLACEHOLDER = [None]
 
 
 def learning_phase():
@@ -34,20 +27,18 @@ def learning_phase():
         >>> f = K.function([model.input, K.learning_phase()], [model.output])
         >>> train_mode_output = f([x, 1])[0]
     """
-    if _STATE["value"] is not None:
-        return _STATE["value"]
-    return learning_phase_placeholder()
+    fixed = phase_state.fixed_learning_phase()
+    return learning_phase_placeholder() if fixed is None else fixed
 
 
 def learning_phase_placeholder():
     """The symbolic learning-phase scalar of this session (created on first use)."""
-    if _STATE["tensor"] is None:
-        from cornu.engine.input_layer import InputLayer
+    if _PLACEHOLDER[0] is None:
         layer = InputLayer(batch_input_shape=(), dtype="bool", name="keras_learning_phase")
         tensor = layer._inbound_nodes[0].output_tensors[0]
         tensor._is_learning_phase = True
-        _STATE["tensor"] = tensor
-    return _STATE["tensor"]
+        _PLACEHOLDER[0] = tensor
+    return _PLACEHOLDER[0]
 
 
 def is_learning_phase(x):
@@ -59,55 +50,7 @@ def is_learning_phase(x):
     return getattr(x, "_is_learning_phase", False) is True
 
 
-def set_learning_phase(value):
-    """Sets the learning phase for the session: 0 (inference) or 1 (training).
-
-    Args:
-        value: 0 or 1.
-
-    Raises:
-        ValueError: for any other value.
-
-    Example:
-        >>> K.set_learning_phase(0)   # e.g. before exporting a model for serving
-    """
-    _STATE["value"] = _check(value)
-
-
-def learning_phase_value():
-    """The phase in force, for layers to consult: the phase fed to the ``K.function`` running
-    now, else the one set with ``set_learning_phase``, else None.
-
-    Example:
-        >>> K.learning_phase_value() is None
-        True
-    """
-    if _STATE["scoped"]:
-        return _STATE["scoped"][-1]
-    return _STATE["value"]
-
-
-@contextlib.contextmanager
-def learning_phase_scope(value):
-    """Runs a block with the learning phase set to ``value``, restored afterwards.
-
-    Args:
-        value: 0 or 1.
-
-    Example:
-        >>> with K.learning_phase_scope(1):
-        ...     K.learning_phase_value()
-        1
-    """
-    _STATE["scoped"].append(_check(value))
-    try:
-        yield
-    finally:
-        _STATE["scoped"].pop()
-
-
 def reset_learning_phase():
-    """Forgets the set phase and the symbolic flag (``clear_session`` calls it)."""
-    _STATE["value"] = None
-    _STATE["tensor"] = None
-    _STATE["scoped"].clear()
+    """Forgets the fixed phase and the symbolic flag (``clear_session`` calls it)."""
+    phase_state.reset_learning_phase()
+    _PLACEHOLDER[0] = None

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 
 from cornu.backend.coercion import tensor_pair, to_tensor
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import symbolic_call
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import symbolic_call
 
 
 def dot(x, y):

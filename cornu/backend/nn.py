@@ -12,9 +12,9 @@ import torch.nn.functional as F
 from cornu import activations
 from cornu import losses as losses_module
 from cornu.backend.coercion import axes_tuple, to_float, to_tensor
-from cornu.backend.config import epsilon
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import symbolic_call
+from cornu.config import epsilon
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import symbolic_call
 
 # tf.nn.l2_normalize's floor on the squared norm.
 _L2_EPSILON = 1e-12

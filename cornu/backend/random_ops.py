@@ -9,8 +9,8 @@ Example:
 import torch
 
 from cornu.backend.coercion import int_list
-from cornu.backend.config import torch_dtype
-from cornu.engine.op_layer import has_symbolic, symbolic_call
+from cornu.config import torch_dtype
+from cornu.graph.op_layer import has_symbolic, symbolic_call
 
 
 def _generator(seed):

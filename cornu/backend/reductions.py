@@ -11,8 +11,8 @@ import builtins
 import torch
 
 from cornu.backend.coercion import axes_tuple, to_float, to_tensor
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import symbolic_call
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import symbolic_call
 
 
 def _as_bool(x):

@@ -11,9 +11,9 @@ import torch
 import torch.nn.functional as F
 
 from cornu.backend.coercion import axes_tuple, int_list, tensor_pair, to_tensor
-from cornu.backend.config import image_data_format, torch_dtype
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import has_symbolic, symbolic_call
+from cornu.config import image_data_format, torch_dtype
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import has_symbolic, symbolic_call
 
 
 def concatenate(tensors, axis=-1):

@@ -13,11 +13,11 @@ import numpy as np
 import torch
 
 from cornu.backend.coercion import int_list, to_tensor
-from cornu.backend.config import torch_dtype
-from cornu.backend.naming import get_uid
+from cornu.config import torch_dtype
+from cornu.config import get_uid
 from cornu.backend.variables import get_value, int_shape
-from cornu.engine.keras_tensor import KerasTensor
-from cornu.engine.op_layer import symbolic_call
+from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.op_layer import symbolic_call
 
 
 def shape(x):
@@ -126,7 +126,7 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
         >>> K.placeholder(shape=(None, 3)).shape
         (None, 3)
     """
-    from cornu.engine.input_layer import InputLayer
+    from cornu.graph.input_layer import InputLayer
     if shape is None:
         if ndim is None:
             raise ValueError("placeholder() needs a `shape` (e.g. (None, 3)) or an `ndim`.")

@@ -17,7 +17,7 @@ import pickle
 
 import numpy as np
 
-from cornu.backend import image_data_format
+from cornu.config import image_data_format
 from cornu.datasets.digests import DatasetIntegrityError
 from cornu.datasets.safe_pickle import load_restricted
 from cornu.utils.data_utils import URLFetchError, cache_folder, get_file

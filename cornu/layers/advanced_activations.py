@@ -8,8 +8,8 @@ import torch
 import torch.nn.functional as F
 
 from cornu import activations, constraints, initializers, regularizers
-from cornu.engine.base_layer import Layer
-from cornu.engine.input_spec import InputSpec
+from cornu.graph.layer import Layer
+from cornu.graph.input_spec import InputSpec
 
 
 class _ElementwiseActivation(Layer):

@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 
 from cornu import activations, constraints, initializers, regularizers
-from cornu.backend.learning_phase import learning_phase_value
-from cornu.engine.base_layer import Layer
-from cornu.engine.input_spec import InputSpec
-from cornu.engine.linear_kernels import linear
+from cornu.config import learning_phase_value
+from cornu.graph.layer import Layer
+from cornu.graph.input_spec import InputSpec
+from cornu.kernels.linear import linear
 
 
 class Dense(Layer):

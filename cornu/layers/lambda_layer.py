@@ -27,7 +27,7 @@ import threading
 import numpy as np
 import torch
 
-from cornu.engine.base_layer import Layer
+from cornu.graph.layer import Layer
 from cornu.utils.serialization import get_custom_objects
 
 _state = threading.local()

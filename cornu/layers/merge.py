@@ -21,8 +21,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from cornu.backend.config import torch_dtype
-from cornu.engine.base_layer import Layer
+from cornu.config import torch_dtype
+from cornu.graph.layer import Layer
 
 
 def _broadcast_sample_shapes(shape1, shape2):

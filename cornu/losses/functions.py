@@ -13,7 +13,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from cornu.backend.config import epsilon
+from cornu.config import epsilon
 from cornu.losses.inputs import as_tensors, label_out_of_range, prepare, sparse_labels
 from cornu.losses.reduction import mean_last_axis
 

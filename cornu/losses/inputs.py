@@ -8,7 +8,7 @@ Example:
 """
 import torch
 
-from cornu.backend.config import torch_dtype
+from cornu.config import torch_dtype
 
 _CATEGORICAL_HINT = (" It looks like you are passing integer class labels to `{name}`, which "
                      "expects one-hot targets of shape (samples, classes). Convert them with "

@@ -7,7 +7,7 @@ Example:
 """
 import torch
 
-from cornu import backend as K
+from cornu import config
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -38,7 +38,7 @@ class Adadelta(Optimizer):
         self.lr = resolve_learning_rate(lr, learning_rate, 1.0)
         self.decay = decay
         self.rho = rho
-        self.epsilon = K.epsilon() if epsilon is None else epsilon
+        self.epsilon = config.epsilon() if epsilon is None else epsilon
         self.initial_decay = decay
 
     def _update(self, group, values):

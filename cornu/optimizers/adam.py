@@ -9,7 +9,7 @@ import math
 
 import torch
 
-from cornu import backend as K
+from cornu import config
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -46,7 +46,7 @@ class Adam(Optimizer):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.decay = decay
-        self.epsilon = K.epsilon() if epsilon is None else epsilon
+        self.epsilon = config.epsilon() if epsilon is None else epsilon
         self.initial_decay = decay
         self.amsgrad = amsgrad
 
@@ -119,7 +119,7 @@ class Adamax(Optimizer):
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.decay = decay
-        self.epsilon = K.epsilon() if epsilon is None else epsilon
+        self.epsilon = config.epsilon() if epsilon is None else epsilon
         self.initial_decay = decay
 
     def _update(self, group, values):

@@ -7,7 +7,7 @@ Example:
 """
 import torch
 
-from cornu import backend as K
+from cornu import config
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -42,7 +42,7 @@ class Nadam(Optimizer):
         self.lr = resolve_learning_rate(lr, learning_rate, 0.002)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
-        self.epsilon = K.epsilon() if epsilon is None else epsilon
+        self.epsilon = config.epsilon() if epsilon is None else epsilon
         self.schedule_decay = schedule_decay
         self._schedule_steps = 0
         self._m_schedule = 1.0

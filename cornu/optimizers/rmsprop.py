@@ -7,7 +7,7 @@ Example:
 """
 import torch
 
-from cornu import backend as K
+from cornu import config
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -36,7 +36,7 @@ class RMSprop(Optimizer):
         self.lr = resolve_learning_rate(lr, learning_rate, 0.001)
         self.rho = rho
         self.decay = decay
-        self.epsilon = K.epsilon() if epsilon is None else epsilon
+        self.epsilon = config.epsilon() if epsilon is None else epsilon
         self.initial_decay = decay
 
     def _update(self, group, values):

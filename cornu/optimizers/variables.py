@@ -15,7 +15,6 @@ import numbers
 import numpy as np
 import torch
 
-from cornu.backend import set_value
 
 
 class HyperVariable:
@@ -47,7 +46,8 @@ class HyperVariable:
     def __set__(self, optimizer, value):
         existing = optimizer._variables.get(self.key)
         if existing is not None:
-            set_value(existing, value)
+            with torch.no_grad():
+                existing.copy_(torch.as_tensor(np.asarray(value), dtype=existing.dtype))
             return
         if not _is_real_number(value):
             raise TypeError(f"{type(optimizer).__name__}({self.name}=...) expects a number, "

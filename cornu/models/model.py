@@ -1,0 +1,243 @@
+"""``Model``: a graph of layers from inputs to outputs, itself a layer, with training methods.
+
+Example:
+    >>> from cornu.layers import Dense, Input
+    >>> x = Input(shape=(4,))
+    >>> model = Model(x, Dense(2)(x))
+    >>> model.output_shape
+    (None, 2)
+"""
+import torch
+
+from cornu.config import torch_dtype
+from cornu.graph.layer import Layer
+from cornu.utils.generic_utils import to_list, unpack_singleton
+from cornu.graph.keras_tensor import KerasTensor, dummy_value
+from cornu.graph.plan import GraphPlan
+from cornu.models.summary import print_summary
+from cornu.saving.json_format import model_to_json
+from cornu.saving.model_config import functional_config, functional_from_config
+from cornu.training.trainer import Trainer
+
+
+class Model(Trainer, Layer):
+    """Groups layers into an object with training and inference features.
+
+    Args:
+        inputs: the input tensor(s) (from ``Input``), a list, or a dict.
+        outputs: the output tensor(s), a list, or a dict.
+        name: the model name (default ``model_<n>``).
+
+    Subclasses may instead define their layers in ``__init__`` and the computation in ``call``.
+    ``Trainer`` comes first in the bases so that Keras's ``compile`` wins over torch's.
+    """
+
+    def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
+        # Keras 1 spellings, still accepted by Keras 2
+        inputs = kwargs.pop("input", inputs)
+        outputs = kwargs.pop("output", outputs)
+        Layer.__init__(self, name=name, **kwargs)
+        Trainer.__init__(self)
+        self._plan = None
+        self.inputs, self.outputs = [], []
+        self._layers = torch.nn.ModuleList()
+        if inputs is not None:
+            self._init_graph(inputs, outputs)
+
+    def _init_graph(self, inputs, outputs):
+        if outputs is None:
+            raise ValueError("Model(inputs, outputs) needs both `inputs` and `outputs`.")
+        self.inputs = list(inputs.values()) if isinstance(inputs, dict) else to_list(inputs)
+        self.outputs = list(outputs.values()) if isinstance(outputs, dict) else to_list(outputs)
+        self._plan = GraphPlan(self.inputs, self.outputs)
+        self._set_layers(self._plan.layers)
+        self.built = True
+
+    def _set_layers(self, layers):
+        names = set()
+        for layer in layers:
+            if layer.name in names:
+                raise ValueError(f"The name \"{layer.name}\" is used 2 times in the model. All "
+                                 "layer names should be unique.")
+            names.add(layer.name)
+        self._layers = torch.nn.ModuleList(layers)
+
+    # ----------------------------------------------------------------- structure
+    @property
+    def layers(self):
+        """The model's layers in Keras 2 order (for a subclassed model, its sublayers)."""
+        return list(self._layers) if self._plan is not None else self._sublayers()
+
+    def get_layer(self, name=None, index=None):
+        """Returns a layer by name or by index.
+
+        Args:
+            name: the layer's name.
+            index: its position in ``model.layers``.
+        """
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(f"Was asked to retrieve layer at index {index} but model only "
+                                 f"has {len(self.layers)} layers.")
+            return self.layers[index]
+        if name is None:
+            raise ValueError("Provide either a layer name or layer index.")
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Layers: {[l.name for l in self.layers]}")
+
+    @property
+    def input(self):
+        """The model input tensor (or list of them)."""
+        return unpack_singleton(list(self.inputs)) if self.inputs else super().input
+
+    @property
+    def output(self):
+        """The model output tensor (or list of them)."""
+        return unpack_singleton(list(self.outputs)) if self.outputs else super().output
+
+    @property
+    def input_shape(self):
+        """The input shape, e.g. ``(None, 784)``, or a list for several inputs."""
+        self._require_built("input_shape")
+        return unpack_singleton([t.shape for t in self.inputs])
+
+    @property
+    def output_shape(self):
+        """The output shape, e.g. ``(None, 10)``, or a list for several outputs."""
+        self._require_built("output_shape")
+        return unpack_singleton([t.shape for t in self.outputs])
+
+    @property
+    def input_names(self):
+        """Names of the input layers (``input_1`` ... for a subclassed model)."""
+        return [t._keras_history[0].name if t._keras_history else f"input_{i + 1}"
+                for i, t in enumerate(self.inputs)]
+
+    @property
+    def output_names(self):
+        """Names of the layers producing the outputs (``output_1`` ... when subclassed)."""
+        return [t._keras_history[0].name if t._keras_history else f"output_{i + 1}"
+                for i, t in enumerate(self.outputs)]
+
+    def _require_built(self, what):
+        if not self.inputs:
+            raise AttributeError(f"The model {self.name} has not yet been built, so it has no "
+                                 f"`{what}`. Build it by calling build(input_shape) or fit() on "
+                                 "data, or give the first layer an `input_shape`.")
+
+    # ----------------------------------------------------------------- weights
+    def get_weights(self):
+        """All weights as NumPy arrays, layer by layer (Keras 2 order)."""
+        return [w for layer in self.layers for w in layer.get_weights()]
+
+    def set_weights(self, weights):
+        """Sets all weights from NumPy arrays, layer by layer.
+
+        Args:
+            weights: a list of arrays as ``get_weights()`` returns.
+        """
+        expected = sum(len(layer.weights) for layer in self.layers)
+        if len(weights) != expected:
+            raise ValueError(f"You called `set_weights(weights)` on model \"{self.name}\" with a "
+                             f"weight list of length {len(weights)}, but the model was expecting "
+                             f"{expected} weights.")
+        offset = 0
+        for layer in self.layers:
+            count = len(layer.weights)
+            layer.set_weights(weights[offset:offset + count])
+            offset += count
+
+    def count_params(self):
+        """Counts the scalars in all weights."""
+        if not self.built:
+            raise ValueError(f"You tried to call `count_params` on {self.name}, but the model "
+                             "isn't built. Build it by calling build(input_shape) or fit().")
+        return int(sum(p.numel() for p in self.weights))
+
+    # ----------------------------------------------------------------- computing
+    def call(self, inputs, training=None, mask=None):
+        """Runs the graph on real tensors.
+
+        Args:
+            inputs: a tensor, a list of tensors (one per input), or a dict by input name.
+            training: ignored here; the layers follow ``model.train()`` / ``model.eval()``.
+            mask: ignored (masks come with the masking issue).
+        """
+        if isinstance(inputs, dict):
+            inputs = [inputs[name] for name in self.input_names]
+        values = dict(zip((id(t) for t in self.inputs), to_list(inputs)))
+        return unpack_singleton(self._plan.run(values))
+
+    def compute_output_shape(self, input_shape):
+        if not self.outputs:
+            return super().compute_output_shape(input_shape)
+        return unpack_singleton([t.shape for t in self.outputs])
+
+    def build(self, input_shape):
+        """Builds a subclassed model for a batch input shape (graph models are built already).
+
+        Args:
+            input_shape: e.g. ``(None, 784)``, or a list of shapes for several inputs.
+        """
+        if self._plan is not None or self.inputs:
+            return
+        shapes = input_shape if isinstance(input_shape, list) else [tuple(input_shape)]
+        dtype = torch_dtype(self.dtype)
+        with torch.no_grad():
+            outputs = to_list(self.call(unpack_singleton([dummy_value(s, dtype) for s in shapes])))
+        self.inputs = [KerasTensor(s, dtype, name=f"input_{i + 1}") for i, s in enumerate(shapes)]
+        self.outputs = [KerasTensor((None,) + tuple(o.shape[1:]), o.dtype, name=f"output_{i + 1}")
+                        for i, o in enumerate(outputs)]
+        self.built = True
+
+    def _forward(self, xs):
+        """Training-engine entry: a list of input tensors -> a list of output tensors."""
+        if self._plan is None:
+            return to_list(self.call(unpack_singleton(list(xs))))
+        return self._plan.run(dict(zip(self._input_ids, xs)))
+
+    @property
+    def _input_ids(self):
+        return [id(t) for t in self.inputs]
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        """Prints a table of the layers, their output shapes and parameter counts.
+
+        Args:
+            line_length: total width (default 65, or 98 for graphs with branches).
+            positions: column ends, as fractions or absolute positions.
+            print_fn: the function to print each line with (default ``print``).
+        """
+        if not self.built:
+            raise ValueError("This model has not yet been built. Build the model first by "
+                             "calling build() or calling fit() with some data. Or specify "
+                             "input_shape or batch_input_shape in the first layer for automatic "
+                             "build.")
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn)
+
+    def get_config(self):
+        """The Keras 2 config: ``{'name', 'layers', 'input_layers', 'output_layers'}``."""
+        return functional_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        """Rebuilds a model (fresh weights) from ``get_config()`` output.
+
+        Args:
+            config: the config dict.
+            custom_objects: a dict from name to custom classes or functions.
+        """
+        return functional_from_config(cls, config, custom_objects)
+
+    def to_json(self, **kwargs):
+        """The architecture as a JSON string (``keras.models.model_from_json`` reads it).
+
+        Args:
+            **kwargs: passed to ``json.dumps``, e.g. ``indent=2``.
+        """
+        return model_to_json(self, **kwargs)
+
+    def __repr__(self):
+        return f"<{self.__class__.__name__} name={self.name!r} layers={len(self.layers)}>"

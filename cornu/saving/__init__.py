@@ -1,0 +1,1 @@
+"""Serialization: the layer registry, layer and model configs, and the model file formats."""

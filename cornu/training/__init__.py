@@ -1,0 +1,2 @@
+"""Training: ``compile``/``fit``/``evaluate``/``predict`` (``trainer``), the data adapters
+(``data``), the epoch logs, the training steps (``steps``) and their accelerators."""

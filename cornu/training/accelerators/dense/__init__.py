@@ -1,0 +1,1 @@
+"""The Dense-chain accelerator: hand-derived gradients for stacks of Dense/Activation/Dropout."""

@@ -1,0 +1,1 @@
+"""What ``fit``/``evaluate``/``predict`` take their data from: arrays, generators, Sequences."""

@@ -1,0 +1,1 @@
+"""The training steps: the reference autograd step, and the one place choosing a step."""
