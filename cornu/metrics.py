@@ -177,7 +177,8 @@ def _check_known(name, custom_objects):
                          "metrics.resolve), or name the function you mean: 'binary_accuracy', "
                          "'categorical_accuracy', 'sparse_categorical_accuracy'.")
     check_known(name, _OBJECTS, custom_objects, "metric function",
-                valid_names=", ".join(sorted(_OBJECTS) + list(_CONTEXT_DEPENDENT)))
+                valid_names=", ".join(sorted(_OBJECTS) + list(_CONTEXT_DEPENDENT)),
+                also=_CONTEXT_DEPENDENT)
 
 
 def serialize(metric):

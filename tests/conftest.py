@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from cornu import backend
+from cornu.config import metric_names
 from cornu.utils import progbar
 from cornu.utils.random import set_random_seed
 from tests.fake_terminal import FakeClock
@@ -13,6 +14,7 @@ from tests.fake_terminal import FakeClock
 @pytest.fixture(autouse=True)
 def fresh_session():
     backend.clear_session()
+    metric_names.set_metric_names("auto")
     set_random_seed(1234)
     yield
     backend.clear_session()

@@ -19,7 +19,8 @@ from cornu.config import learning_phase_scope, learning_phase_value
 from cornu.graph.plan import GraphPlan
 from cornu.graph.keras_tensor import KerasTensor
 from cornu.graph.op_layer import GradientOp
-from cornu.training.steps.reference import thread_policy
+from cornu.graph.call_context import CallScope
+from cornu.training.runtime import RuntimeScope
 
 # Keyword arguments Keras 2 passes on to tf.Session.run; they mean nothing here.
 _SESSION_KWARGS = {"fetches", "feed_dict", "options", "run_metadata"}
@@ -75,8 +76,6 @@ class Function:
         self._phase_feeds = [t for t in fed if is_learning_phase(t)]
         self._plan = GraphPlan(fed + ([] if phase in fed else [phase]), computed)
         self._needs_grad = any(isinstance(layer, GradientOp) for layer in self._plan.layers)
-        self._modules = list({id(m): m for layer in self._plan.layers
-                              for m in layer.modules()}.values())
         self._layers = torch.nn.ModuleList(self._plan.layers)
         self._parameter_count = sum(p.numel() for p in self._layers.parameters())
 
@@ -120,7 +119,7 @@ class Function:
         for tensor in self._phase_feeds + [learning_phase_placeholder()]:
             values[id(tensor)] = torch.tensor(bool(phase))
         fed = [v for v in values.values() if v.dim()]
-        with thread_policy(self._parameter_count, fed[0].shape[0] if fed else 1):
+        with RuntimeScope(self._parameter_count * (fed[0].shape[0] if fed else 1)):
             results = self._run(values, phase)
         computed = dict(zip(self._computed_ids, results))
         with torch.no_grad():
@@ -130,15 +129,9 @@ class Function:
         return [_to_numpy(computed.get(id(t), t)) for t in self.outputs]
 
     def _run(self, values, phase):
-        modes = [m.training for m in self._modules]
-        for module in self._modules:
-            module.training = bool(phase)
-        try:
-            with learning_phase_scope(phase), torch.set_grad_enabled(self._needs_grad):
-                return self._plan.run(values)
-        finally:
-            for module, mode in zip(self._modules, modes):
-                module.training = mode
+        with learning_phase_scope(phase), CallScope(bool(phase)), \
+                torch.set_grad_enabled(self._needs_grad):
+            return self._plan.run(values, bool(phase))
 
 
 def function(inputs, outputs, updates=None, **kwargs):

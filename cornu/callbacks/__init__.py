@@ -11,7 +11,8 @@ Example:
     ...         self.losses.append(logs.get('loss'))
 """
 from cornu.callbacks.base import Callback, CallbackList
-from cornu.callbacks.history import AliasedHistoryDict, History, default_key_aliases
+from cornu.callbacks.history import AliasedHistoryDict, History
+from cornu.callbacks.logs import LogsDict, default_key_aliases
 from cornu.callbacks.progbar_logger import ProgbarLogger
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     'Callback',
     'CallbackList',
     'History',
+    'LogsDict',
     'ProgbarLogger',
     'default_key_aliases',
 ]

@@ -62,20 +62,11 @@ class Callback:
     def needs_batch_logs(self):
         """Whether this callback reads per-batch logs: by default, when it overrides a batch hook.
 
-        The training loop builds per-batch metric values only when some callback needs them.
-        A subclass whose batch hook ignores ``logs`` may override this property to return False.
+        The training loop computes per-batch metric values only when some callback needs them
+        (as tf.keras calls batch hooks only when a callback implements one). A subclass whose
+        batch hook ignores ``logs`` may override this property to return False.
         """
         return any(_overrides(self, name) for name in _BATCH_HOOKS)
-
-    @property
-    def needs_epoch_logs(self):
-        """Whether this callback must see each epoch's logs as that epoch ends.
-
-        By default, when it overrides any hook (it may read the logs or watch the model as it
-        trains). When no callback needs them, ``fit`` scores all epochs in one pass at the end
-        and then calls ``on_epoch_end`` for each, in order.
-        """
-        return overrides_any_hook(self, Callback)
 
     def on_epoch_begin(self, epoch, logs=None):
         """Called at the start of an epoch (``epoch`` counts from 0)."""
@@ -133,17 +124,6 @@ def _overrides(callback, name, base=Callback):
     attribute)."""
     hook = getattr(callback, name)
     return getattr(hook, '__func__', hook) is not getattr(base, name)
-
-
-def overrides_any_hook(callback, base):
-    """True when ``callback``'s class (or the instance) redefines a hook of class ``base``.
-
-    Args:
-        callback: a ``Callback`` instance.
-        base: the class whose hooks count as not overridden.
-    """
-    return any(_overrides(callback, name, base) for name in dir(Callback)
-               if name.startswith('on_'))
 
 
 def _check_callback(callback):
@@ -243,11 +223,6 @@ class CallbackList:
     def needs_batch_logs(self):
         """True when some callback reads per-batch logs (see ``Callback.needs_batch_logs``)."""
         return any(callback.needs_batch_logs for callback in self.callbacks)
-
-    @property
-    def needs_epoch_logs(self):
-        """True when some callback must see each epoch's logs at once (``needs_epoch_logs``)."""
-        return any(callback.needs_epoch_logs for callback in self.callbacks)
 
     def __iter__(self):
         return iter(self.callbacks)

@@ -24,12 +24,10 @@ from cornu.config import floatx, torch_dtype
 from cornu.config import unique_object_name
 from cornu.graph.input_spec import check_input_compatibility
 from cornu.graph.keras_tensor import KerasTensor, dummy_value, is_symbolic
+from cornu.graph.call_context import current_context
+from cornu.graph.layer_call import NO_LOSSES, run_layer
 from cornu.graph.node import Node
 from cornu.utils.generic_utils import to_list, unpack_singleton
-
-# While a training or evaluation step runs, losses added inside ``call`` (activity
-# regularisers, custom ``add_loss``) go to this list instead of the layer.
-LOSS_SINK = [None]
 
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
                    "trainable", "weights", "input_dtype", "input_dim"}
@@ -148,6 +146,7 @@ class Layer(torch.nn.Module):
         while attr in self._parameters:
             attr = attr + "_"
         self.register_parameter(attr, param)
+        self.__dict__[attr] = param  # read as a plain attribute (see __setattr__)
         self._weights_info.append({
             "param": param, "name": name, "trainable": bool(trainable), "layout": layout,
             "regularizer": regularizers_module.get(regularizer),
@@ -250,28 +249,25 @@ class Layer(torch.nn.Module):
                              f"`{self.name}.build(batch_input_shape)`.")
         return int(sum(p.numel() for p in self.weights))
 
-    def apply_constraints(self):
-        """Applies each weight's constraint in place (the engine calls it after each step)."""
-        with torch.no_grad():
-            for info in self._effective_infos():
-                if info["constraint"] is not None:
-                    info["param"].copy_(info["constraint"](info["param"]))
-
     # ----------------------------------------------------------------- losses
     def add_loss(self, losses, inputs=None):
         """Adds a loss tensor (or list) to be minimised with the model's loss.
 
-        Inside ``call`` during training or evaluation, the losses count for that step.
-        Zero-argument callables are kept and evaluated at every step.
+        Inside ``call``, the losses belong to that call: a training step minimises them with
+        the model's loss, and ``layer.losses`` lists those of the layer's latest call. Outside
+        ``call``, zero-argument callables are kept and evaluated at every step.
 
         Args:
             losses: a scalar tensor, a list of them, or a zero-argument callable.
             inputs: ignored (Keras 2 conditional losses).
         """
         losses = to_list(losses)
-        sink = LOSS_SINK[0]
-        if sink is not None:
-            sink.extend(loss() if callable(loss) else loss for loss in losses)
+        context = current_context()
+        if context is not None:  # inside a call: this call's loss
+            values = [loss() if callable(loss) else loss for loss in losses]
+            own = self.__dict__.get("_call_losses", NO_LOSSES)
+            self.__dict__["_call_losses"] = list(own) + values
+            context.losses.extend(values)
             return
         callables = [loss for loss in losses if callable(loss)]
         tensors = [loss for loss in losses if not callable(loss)]
@@ -299,9 +295,12 @@ class Layer(torch.nn.Module):
 
     @property
     def losses(self):
-        """Weight-regularisation losses and those added with ``add_loss``."""
-        own = [loss for layer in [self] + self._sublayers() for loss in layer._losses]
-        return self.regularization_losses() + [loss() if callable(loss) else loss for loss in own]
+        """Weight-regularisation losses, then those added with ``add_loss`` (outside ``call``,
+        and inside the latest call) by this layer and its sublayers."""
+        layers = [self] + self._sublayers()
+        kept = [loss() if callable(loss) else loss for layer in layers for loss in layer._losses]
+        called = [loss for layer in layers for loss in layer.__dict__.get("_call_losses", ())]
+        return self.regularization_losses() + kept + called
 
     # ----------------------------------------------------------------- calling
     def build(self, input_shape):
@@ -324,6 +323,18 @@ class Layer(torch.nn.Module):
         """torch entry point: the same as calling the layer."""
         return self(*args, **kwargs)
 
+    def compute_mask(self, inputs, mask=None):
+        """The output mask for some inputs and their mask: by default the input mask when the
+        layer ``supports_masking``, else None (the mask stops here, as in tf.keras).
+
+        Args:
+            inputs: a tensor or list of tensors.
+            mask: the inputs' mask (or list of masks), or None.
+        """
+        return mask if self.supports_masking else None
+
+    compute_mask.is_default = True
+
     def compute_output_shape(self, input_shape):
         """Output shape for an input shape; by default runs ``call`` on zeros to find out.
 
@@ -333,12 +344,8 @@ class Layer(torch.nn.Module):
         shapes = input_shape if isinstance(input_shape, list) else [input_shape]
         dtype = torch_dtype(self.dtype)
         dummies = [dummy_value(s, dtype) for s in shapes]
-        previous_sink, LOSS_SINK[0] = LOSS_SINK[0], []
-        try:
-            with torch.no_grad():
-                out = self.call(unpack_singleton(dummies))
-        finally:
-            LOSS_SINK[0] = previous_sink
+        with torch.no_grad():
+            out = run_layer(self, unpack_singleton(dummies), training=False)
         batch_unknown = shapes[0][0] if shapes and shapes[0] else None
 
         def shape_of(t):
@@ -360,20 +367,26 @@ class Layer(torch.nn.Module):
         if self.input_spec is not None:
             check_input_compatibility(self.name, to_list(self.input_spec), shapes)
 
-    def __call__(self, inputs, *args, **kwargs):
+    def __call__(self, inputs, **kwargs):
+        """Calls the layer: on symbolic tensors, records a graph node and returns symbolic
+        outputs; on data, checks and builds the layer, then runs it (``run_layer``).
+
+        Args:
+            inputs: a tensor, array or symbolic tensor, or a list of them.
+            **kwargs: ``training`` (force the mode), ``mask``, and ``call``'s own arguments.
+        """
         if is_symbolic(inputs):
-            return self._call_symbolic(inputs, *args, **kwargs)
+            return self._call_symbolic(inputs, **kwargs)
         if isinstance(inputs, np.ndarray):
             inputs = torch.as_tensor(inputs, dtype=torch_dtype(self.dtype))
         shapes = [tuple(t.shape) for t in to_list(inputs)]
         self._check_inputs(shapes)
         self._maybe_build(shapes)
-        outputs = self.call(inputs, *args, **kwargs)
-        if self.activity_regularizer is not None:
-            self.add_loss([self.activity_regularizer(o) for o in to_list(outputs)])
-        return outputs
+        training = kwargs.pop("training", None)
+        mask = kwargs.pop("mask", None)
+        return run_layer(self, inputs, training=training, mask=mask, kwargs=kwargs)
 
-    def _call_symbolic(self, inputs, *args, **kwargs):
+    def _call_symbolic(self, inputs, **kwargs):
         tensors = to_list(inputs)
         shapes = [t.shape for t in tensors]
         self._check_inputs(shapes)
@@ -386,6 +399,18 @@ class Layer(torch.nn.Module):
                    for i, s in enumerate(out_shapes)]
         Node(self, tensors, outputs, kwargs)
         return outputs if multi else outputs[0]
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if isinstance(value, torch.nn.Parameter):
+            # torch keeps parameters out of __dict__ and finds them in __getattr__, a slow path
+            # every ``self.kernel`` in ``call`` would take; a plain copy is found first.
+            self.__dict__[name] = value
+
+    def __delattr__(self, name):
+        if name in self._parameters:
+            self.__dict__.pop(name, None)
+        super().__delattr__(name)
 
     def __getattr__(self, name):
         try:

@@ -3,6 +3,7 @@
 The result is an execution plan (nodes from the inputs to the outputs) and the layer list
 ordered by depth as Keras 2 orders ``model.layers``.
 """
+from cornu.graph.layer_call import run_layer
 from cornu.utils.generic_utils import to_list
 
 
@@ -27,9 +28,7 @@ class GraphPlan:
         for node in self.nodes:
             self.nodes_by_depth.setdefault(node_depths[node], []).append(node)
         self._check_connected()
-        self.steps = [(node.outbound_layer, node.arguments,
-                       [id(t) for t in node.input_tensors], [id(t) for t in node.output_tensors])
-                      for node in self.nodes if node.input_tensors]
+        self.steps = [_Step(node) for node in self.nodes if node.input_tensors]
 
     def _discover(self):
         post_order, layer_order, in_progress = [], [], set()
@@ -89,18 +88,45 @@ class GraphPlan:
                                      f"{tensor!r} at layer \"{node.outbound_layer.name}\".")
             available.update(id(t) for t in node.output_tensors)
 
-    def run(self, values):
-        """Executes the plan on real tensors.
+    def run(self, values, training=None, masks=None):
+        """Executes the plan on real tensors, each layer through ``run_layer``.
 
         Args:
             values: dict from input tensor id to its value (filled in place).
+            training: the training mode to give every layer (a node's own ``training``
+                argument wins), or None to let each layer resolve it.
+            masks: dict from input tensor id to its mask, for inputs given a mask.
         """
-        for layer, kwargs, in_ids, out_ids in self.steps:
+        for step in self.steps:
+            in_ids = step.input_ids
             args = [values[i] for i in in_ids]
-            call = layer.__call__ if layer.activity_regularizer is not None else layer.call
-            result = call(args[0] if len(args) == 1 else args, **kwargs)
+            mask = step.mask
+            if masks and mask is None:
+                given = [masks.get(i) for i in in_ids]
+                if any(m is not None for m in given):
+                    mask = given[0] if len(given) == 1 else given
+            result = run_layer(step.layer, args[0] if len(args) == 1 else args,
+                               training=training if step.training is None else step.training,
+                               mask=mask, kwargs=step.kwargs)
+            out_ids = step.output_ids
             if len(out_ids) == 1:
                 values[out_ids[0]] = result
             else:
                 values.update(zip(out_ids, result))
         return [values[id(t)] for t in self.outputs]
+
+
+class _Step:
+    """One node to run: its layer, the ids of its input and output tensors, and the call's
+    recorded arguments (``training`` and ``mask`` apart)."""
+
+    __slots__ = ("layer", "input_ids", "output_ids", "training", "mask", "kwargs")
+
+    def __init__(self, node):
+        self.layer = node.outbound_layer
+        self.input_ids = [id(t) for t in node.input_tensors]
+        self.output_ids = [id(t) for t in node.output_tensors]
+        kwargs = dict(node.arguments)
+        self.training = kwargs.pop("training", None)
+        self.mask = kwargs.pop("mask", None)
+        self.kwargs = kwargs

@@ -8,10 +8,9 @@ Example:
 """
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from cornu import activations, constraints, initializers, regularizers
-from cornu.config import learning_phase_value
+from cornu.graph.call_context import resolve_training
 from cornu.graph.layer import Layer
 from cornu.graph.input_spec import InputSpec
 from cornu.kernels.linear import linear
@@ -76,14 +75,10 @@ class Dense(Layer):
                                     regularizer=self.bias_regularizer,
                                     constraint=self.bias_constraint) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
-        # Plain references for the hot path (torch's attribute lookup of parameters is slow);
-        # set_weights and optimizers update these same tensors in place.
-        self._compute = (self.kernel, self.bias,
-                         None if self.activation is activations.linear else self.activation)
         super().build(input_shape)
 
     def call(self, inputs):
-        kernel, bias, activation = self._compute
+        kernel, bias = self.kernel, self.bias
         if inputs.dim() == 2 and not torch.is_grad_enabled():
             out = linear(inputs, kernel, bias)  # inference: the fastest kernel for the size
         elif bias is not None and inputs.dim() == 2:
@@ -92,7 +87,8 @@ class Dense(Layer):
             out = inputs.matmul(kernel)
             if bias is not None:
                 out = out + bias
-        return out if activation is None else activation(out)
+        activation = self.activation
+        return out if activation is activations.linear else activation(out)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[:-1]) + (self.units,)
@@ -137,6 +133,27 @@ class Activation(Layer):
         return {**super().get_config(), "activation": activations.serialize(self.activation)}
 
 
+def dropout_mask(inputs, rate, noise_shape=None):
+    """The scaled keep-mask of inverted dropout: 0 with probability ``rate``, else
+    ``1 / (1 - rate)``, drawn from torch's generator (broadcast along ``noise_shape``'s 1s).
+
+    Args:
+        inputs: the tensor to drop from.
+        rate: fraction to drop, in (0, 1).
+        noise_shape: the mask's shape (``None`` entries take the input's size), or None.
+
+    Example:
+        >>> set(dropout_mask(torch.ones(100), 0.5).unique().tolist()) <= {0.0, 2.0}
+        True
+    """
+    keep = 1.0 - rate
+    if noise_shape is None:
+        shape = inputs.shape
+    else:
+        shape = [dim if want is None else want for dim, want in zip(inputs.shape, noise_shape)]
+    return inputs.new_empty(shape).bernoulli_(keep).div_(keep)
+
+
 class Dropout(Layer):
     """Sets a random fraction ``rate`` of inputs to 0 while training, scaling the rest by
     ``1 / (1 - rate)``; does nothing at inference.
@@ -165,16 +182,10 @@ class Dropout(Layer):
 
     def call(self, inputs, training=None):
         if training is None:
-            phase = learning_phase_value()
-            training = self.training if phase is None else bool(phase)
+            training = resolve_training(None)
         if not training or self.rate == 0:
             return inputs
-        if self.noise_shape is None:
-            return F.dropout(inputs, self.rate, True)
-        shape = [dim if want is None else want
-                 for dim, want in zip(inputs.shape, self.noise_shape)]
-        keep = torch.empty(shape, dtype=inputs.dtype).bernoulli_(1 - self.rate)
-        return inputs * keep / (1 - self.rate)
+        return inputs * dropout_mask(inputs, self.rate, self.noise_shape)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -13,6 +13,7 @@ from cornu.config import torch_dtype
 from cornu.graph.layer import Layer
 from cornu.utils.generic_utils import to_list, unpack_singleton
 from cornu.graph.keras_tensor import KerasTensor, dummy_value
+from cornu.graph.layer_call import run_layer
 from cornu.graph.plan import GraphPlan
 from cornu.models.summary import print_summary
 from cornu.saving.json_format import model_to_json
@@ -162,13 +163,18 @@ class Model(Trainer, Layer):
 
         Args:
             inputs: a tensor, a list of tensors (one per input), or a dict by input name.
-            training: ignored here; the layers follow ``model.train()`` / ``model.eval()``.
-            mask: ignored (masks come with the masking issue).
+            training: the mode every layer runs in (None: each layer resolves it: the learning
+                phase, else the mode of the enclosing call).
+            mask: the inputs' mask(s): a tensor, or a list with one entry per input.
         """
         if isinstance(inputs, dict):
             inputs = [inputs[name] for name in self.input_names]
-        values = dict(zip((id(t) for t in self.inputs), to_list(inputs)))
-        return unpack_singleton(self._plan.run(values))
+        ids = self._input_ids
+        masks = None
+        if mask is not None:
+            masks = dict(zip(ids, to_list(mask) if len(ids) > 1 else [mask]))
+        values = dict(zip(ids, to_list(inputs)))
+        return unpack_singleton(self._plan.run(values, training, masks))
 
     def compute_output_shape(self, input_shape):
         if not self.outputs:
@@ -186,17 +192,35 @@ class Model(Trainer, Layer):
         shapes = input_shape if isinstance(input_shape, list) else [tuple(input_shape)]
         dtype = torch_dtype(self.dtype)
         with torch.no_grad():
-            outputs = to_list(self.call(unpack_singleton([dummy_value(s, dtype) for s in shapes])))
+            outputs = to_list(run_layer(self, unpack_singleton([dummy_value(s, dtype)
+                                                                for s in shapes]),
+                                        training=False))
         self.inputs = [KerasTensor(s, dtype, name=f"input_{i + 1}") for i, s in enumerate(shapes)]
         self.outputs = [KerasTensor((None,) + tuple(o.shape[1:]), o.dtype, name=f"output_{i + 1}")
                         for i, o in enumerate(outputs)]
         self.built = True
 
     def _forward(self, xs):
-        """Training-engine entry: a list of input tensors -> a list of output tensors."""
-        if self._plan is None:
-            return to_list(self.call(unpack_singleton(list(xs))))
-        return self._plan.run(dict(zip(self._input_ids, xs)))
+        """Training-engine entry: a list of input tensors -> a list of output tensors, through
+        the model's own ``run_layer`` call (its training mode comes from the enclosing
+        ``CallScope``)."""
+        return to_list(run_layer(self, unpack_singleton(list(xs))))
+
+    def _layer_chain(self):
+        """The layers in order when the graph is a plain chain from one input to one output
+        (each layer called once, on the previous layer's output), else None."""
+        if self._plan is None or len(self.inputs) != 1 or len(self.outputs) != 1:
+            return None
+        current, layers = id(self.inputs[0]), []
+        for step in self._plan.steps:
+            if step.kwargs or step.training is not None or step.mask is not None \
+                    or step.input_ids != [current] or len(step.output_ids) != 1:
+                return None
+            layers.append(step.layer)
+            current = step.output_ids[0]
+        if current != id(self.outputs[0]) or len({id(l) for l in layers}) != len(layers):
+            return None  # a layer used twice needs its gradients summed: autograd does that
+        return layers
 
     @property
     def _input_ids(self):

@@ -9,6 +9,7 @@ Example:
 from cornu.graph.layer import Layer
 from cornu.graph.input_layer import Input, InputLayer
 from cornu.graph.keras_tensor import KerasTensor
+from cornu.graph.layer_call import run_layer
 from cornu.models.model import Model
 from cornu.saving.model_config import sequential_config, sequential_from_config
 
@@ -85,8 +86,6 @@ class Sequential(Model):
         else:
             self.inputs, self.outputs = [], []
             self.built = False
-        self._chain = [layer.__call__ if layer.activity_regularizer is not None else layer.call
-                       for layer in self.layers]
         self._invalidate_compiled_step()
 
     def pop(self):
@@ -123,19 +122,21 @@ class Sequential(Model):
         self._refresh()
 
     def call(self, inputs, training=None, mask=None):
-        """Runs the stack on real tensors.
+        """Runs the stack on real tensors, each layer through ``run_layer``.
 
         Args:
             inputs: a tensor.
-            training: ignored here; layers follow ``model.train()`` / ``model.eval()``.
-            mask: ignored.
+            training: the mode every layer runs in (None: each layer resolves it).
+            mask: the input's mask, or None.
         """
-        for fn in self._chain:
-            inputs = fn(inputs)
+        for layer in self.layers:
+            inputs = run_layer(layer, inputs, training=training, mask=mask)
+            mask = None  # later layers take the mask their input carries
         return inputs
 
-    def _forward(self, xs):
-        return [self.call(xs[0])]
+    def _layer_chain(self):
+        """The layers in order (a built stack is always a chain), else None."""
+        return self.layers if self.inputs else None
 
     def compute_output_shape(self, input_shape):
         if self.outputs:

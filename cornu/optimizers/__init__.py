@@ -15,7 +15,8 @@ from cornu.optimizers.base import Optimizer
 from cornu.optimizers.nadam import Nadam
 from cornu.optimizers.rmsprop import RMSprop
 from cornu.optimizers.sgd import SGD
-from cornu.utils.serialization import deserialize_keras_object, serialize_keras_object
+from cornu.utils.serialization import (check_known, deserialize_keras_object,
+                                       serialize_keras_object)
 
 # Keras 2 lower-case aliases.
 sgd = SGD
@@ -49,6 +50,9 @@ def deserialize(config, custom_objects=None):
     if isinstance(config, dict) and isinstance(config.get("class_name"), str):
         if config["class_name"].lower() in _BUILT_IN:
             config = {**config, "class_name": config["class_name"].lower()}
+        else:
+            check_known(config["class_name"], _BUILT_IN, custom_objects, "optimizer",
+                        valid_names=", ".join(_BUILT_IN))
     return deserialize_keras_object(config, module_objects=_BUILT_IN,
                                     custom_objects=custom_objects,
                                     printable_module_name="optimizer")

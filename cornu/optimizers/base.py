@@ -16,7 +16,6 @@ Example:
     ([0.5, 2.5], 1)
 """
 import numbers
-from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -64,92 +63,51 @@ class Optimizer:
         self._bound_key = None
         self._seen_versions = None
         self._values = {}
-        self._uncounted = None
-        self._buffers = self._buffers_params = self._buffers_key = None
 
     # ----------------------------------------------------------------- update
     def step(self, params, grads=None):
         """Applies one update to ``params`` from their ``.grad`` (or ``grads``), in place.
 
-        Parameters whose gradient is None are skipped (their slots are left untouched).
+        Parameters whose gradient is None are skipped (their slots are left untouched). When
+        the gradients are the flat-buffer views that ``bind`` installed, the update reads the
+        flat buffer directly; other gradients are copied into it first.
 
         Args:
             params: list of ``torch.nn.Parameter``; pass the same list in the same order on
                 every step (a different list is fine too: slot state follows each parameter).
-            grads: the gradients, one per parameter, instead of their ``.grad``; the list
-                ``gradient_buffers(params)`` returned is used without a copy.
+            grads: the gradients, one per parameter, instead of their ``.grad``.
         """
         if grads is None:
             grads = [p.grad for p in params]
-        if grads is self._buffers and params is self._buffers_params:
-            key = self._buffers_key  # the gradient buffers of the bound list: nothing to check
-        else:
-            key = (tuple(map(id, params)), tuple([g is not None for g in grads]))
+        key = (tuple(map(id, params)), tuple([g is not None for g in grads]))
         values = self._current_values()
-        grad_mode = torch.is_grad_enabled()
-        torch._C._set_grad_enabled(False)  # what `with torch.no_grad()` does, at a fifth of the cost
-        try:
-            if key != self._bound_key:
-                self._bind(params, key)
-            for group in self._groups:
-                indices = group.indices
-                group.set_grads(grads if indices is None else [grads[i] for i in indices])
-            if self._groups and (self.clipnorm or self.clipvalue):
-                self._clip(self._groups)
-            for group in self._groups:
-                self._update(group, values)
-        finally:
-            torch._C._set_grad_enabled(grad_mode)
-        self._count(values)
-
-    def plain_descent_rate(self):
-        """This step's ``rate`` when the update is plain gradient descent, ``p -= rate * g``.
-
-        None for every other update rule (momentum, adaptive rates, clipping). A training step
-        that computes gradients itself may then apply the update inside its gradient products
-        (``kernel.addmm_(x.t(), g, alpha=-rate)``) and call ``count_step()`` instead of
-        ``step()``.
-        """
-        return None
-
-    def count_step(self):
-        """Counts one update in ``iterations`` (``step`` does it; see ``plain_descent_rate``)."""
-        self._count(self._current_values())  # read before the count changes the tensor
-
-    def _count(self, values):
-        if self._uncounted is None:
-            self._advance_iterations(1)
-        else:
-            self._uncounted += 1
+        if torch.is_grad_enabled():
+            with torch.no_grad():
+                self._apply(params, grads, key, values)
+        else:  # already without autograd (e.g. inside a training step's inference mode)
+            self._apply(params, grads, key, values)
+        self._seen_versions[0] = self.iterations._version
         values["iterations"] += 1
 
-    def _advance_iterations(self, count):
-        """Adds ``count`` to the ``iterations`` tensor, as a change this optimizer made."""
-        with torch.no_grad():
-            self.iterations.add_(count)
-        self._seen_versions[0] = self.iterations._version
+    def _apply(self, params, grads, key, values):
+        if key != self._bound_key:
+            self._bind(params, key)
+        for group in self._groups:
+            indices = group.indices
+            group.set_grads(grads if indices is None else [grads[i] for i in indices])
+        if self._groups and (self.clipnorm or self.clipvalue):
+            self._clip(self._groups)
+        for group in self._groups:
+            self._update(group, values)
+        self.iterations.add_(1)
 
-    @contextmanager
-    def counting_steps_at_exit(self):
-        """Within this block, ``iterations`` is advanced once at the end, not at every step.
+    def bind(self, params):
+        """Prepares the update of ``params``: creates their slots and gives each parameter a
+        ``.grad`` that is its view of one flat gradient buffer (zeroed).
 
-        For a loop of steps that runs no user code: it saves an operation per step. The
-        learning-rate decay still sees the right count at every step.
-        """
-        self._uncounted = 0
-        try:
-            yield
-        finally:
-            count, self._uncounted = self._uncounted, None
-            if count:
-                self._advance_iterations(count)
-
-    def gradient_buffers(self, params):
-        """Views of the flat gradient buffer ``step(params, grads=...)`` reads without a copy.
-
-        A training step that computes gradients itself writes each parameter's gradient into
-        its view (``torch.mm(..., out=view)``) and passes the returned list as ``grads``.
-        Returns None when the parameters do not share one dtype and device.
+        Autograd accumulates into an existing ``.grad`` in place, and a step that computes
+        gradients itself writes them there (``torch.mm(..., out=p.grad)``), so the update then
+        reads them without a copy, and callbacks see them in ``.grad`` after every step.
 
         Args:
             params: the list of parameters later passed to ``step``.
@@ -159,18 +117,28 @@ class Optimizer:
             >>> from cornu.optimizers import SGD
             >>> w = torch.nn.Parameter(torch.ones(2))
             >>> opt = SGD(lr=0.5)
-            >>> grads = opt.gradient_buffers([w])
-            >>> _ = grads[0].fill_(1.0)
-            >>> opt.step([w], grads)
+            >>> opt.bind([w])
+            >>> _ = w.grad.fill_(1.0)
+            >>> opt.step([w])
             >>> w.tolist()
             [0.5, 0.5]
         """
         self.build(params)
-        if len(self._groups) != 1:
-            return None
-        self._buffers, self._buffers_params = self._groups[0].grad_views(), params
-        self._buffers_key = self._bound_key
-        return self._buffers
+        with torch.no_grad():
+            for group in self._groups:
+                for param, view in zip(group.params, group.grad_views()):
+                    view.zero_()
+                    param.grad = view
+
+    def zero_grad(self):
+        """Zeroes the flat gradient buffers and makes them the bound parameters' ``.grad``
+        again where something replaced it."""
+        with torch.no_grad():
+            for group in self._groups:
+                group.zero_grads()
+                for param, view in zip(group.params, group.grad_views()):
+                    if param.grad is not view:
+                        param.grad = view
 
     def build(self, params):
         """Creates the slots for ``params`` without updating them (e.g. before ``set_weights``).

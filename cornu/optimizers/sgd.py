@@ -59,13 +59,6 @@ class SGD(Optimizer):
         else:
             group.add_to_params(velocity)
 
-    def plain_descent_rate(self):
-        """The (decayed) learning rate when there is no momentum and no clipping, else None."""
-        values = self._current_values()
-        if values["momentum"] != 0 or self.clipnorm or self.clipvalue:
-            return None
-        return self._decayed_lr(values)
-
     def get_config(self):
         config = {"lr": float(self._variable_value("lr")),
                   "momentum": float(self._variable_value("momentum")),

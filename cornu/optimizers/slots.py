@@ -73,22 +73,27 @@ class SlotGroup:
         """Receives this step's gradients (one per parameter, same order).
 
         Args:
-            grads: list of gradient tensors; when it is ``grad_views()`` itself, the gradients
-                are already in the flat buffer and are not copied.
+            grads: list of gradient tensors; when they are the views ``grad_views()`` returns,
+                the gradients are already in the flat buffer and are not copied.
         """
         self._grads = grads
-        self._flat_grad = self._grad_buffer if grads is self._views.get(
-            id(self._grad_buffer)) else None
+        views = self._views.get(id(self._grad_buffer))
+        in_place = views is not None and all(g is v for g, v in zip(grads, views))
+        self._flat_grad = self._grad_buffer if in_place else None
 
     def grad_views(self):
         """Per-parameter views of the flat gradient buffer (the same list on every call).
 
-        A training step that computes gradients itself can write them here (``out=``) and
-        pass this list to ``Optimizer.step``: the update then reads them without a copy.
+        ``Optimizer.bind`` installs them as the parameters' ``.grad``.
         """
         if self._grad_buffer is None:
             self._grad_buffer = self._new_flat()
         return self.views(self._grad_buffer)
+
+    def zero_grads(self):
+        """Zeroes the flat gradient buffer (when there is one)."""
+        if self._grad_buffer is not None:
+            self._grad_buffer.zero_()
 
     @property
     def grads(self):

@@ -7,7 +7,7 @@ records them.
 
 Example:
     >>> log = LogAccumulator(objective, per_batch=False)  # doctest: +SKIP
-    >>> log.add_batches(outputs, targets)  # doctest: +SKIP
+    >>> log.add(outputs, targets, [None], None, len(targets[0]))  # doctest: +SKIP
     >>> log.means()  # doctest: +SKIP
     [0.31, 0.9]
 """
@@ -25,9 +25,9 @@ def _joined(parts):
 class LogAccumulator:
     """Sums the logged values (loss, metrics) over an epoch.
 
-    Values are computed per batch only when someone reads batch logs, sample weights are in
-    play, or a custom loss or metric may depend on its whole batch; otherwise outputs are kept
-    and scored many batches at a time.
+    Values are computed per batch only when someone reads batch logs, sample weights or output
+    masks are in play, or a custom loss or metric may depend on its whole batch; otherwise
+    outputs are kept and scored many batches at a time.
 
     Args:
         objective: the model's ``CompiledObjective``.
@@ -42,7 +42,7 @@ class LogAccumulator:
         self.pending = []  # (outputs, targets, extra loss or None, size) per batch
         self.pending_bytes = 0
 
-    def add(self, outs, ys, sws, extra, size):
+    def add(self, outs, ys, sws, extra, size, masks=None):
         """Records one batch; returns its values (a tensor) when computed now, else None.
 
         Args:
@@ -51,29 +51,17 @@ class LogAccumulator:
             sws: its sample weights (None entries allowed).
             extra: its regularisation/added loss, or None.
             size: its number of samples.
+            masks: its output masks (None entries allowed), or None.
         """
-        if self.per_batch or any(w is not None for w in sws):
+        masked = masks is not None and any(m is not None for m in masks)
+        if self.per_batch or masked or any(w is not None for w in sws):
             self.seen += size
             with torch.no_grad():
-                values = self.objective.batch_values(ys, outs, sws, extra)
+                values = self.objective.batch_values(ys, outs, sws, extra, masks)
             self._sum(values.detach().cpu().numpy().astype(np.float64) * size)
             return values
         self._keep(outs, ys, extra, size)
         return None
-
-    def add_batches(self, outputs, targets):
-        """Records batches of a single-output model without sample weights or extra losses.
-
-        Args:
-            outputs: the output tensor of each batch.
-            targets: the target tensor of each batch.
-        """
-        if self.per_batch:
-            for out, y in zip(outputs, targets):
-                self.add([out], [y], [None], None, len(out))
-            return
-        for out, y in zip(outputs, targets):
-            self._keep([out], [y], None, len(out))
 
     def _keep(self, outs, ys, extra, size):
         self.seen += size
@@ -92,10 +80,11 @@ class LogAccumulator:
 
 
 def score_pending(logs):
-    """Scores the kept outputs of several accumulators (of one objective) in a few passes.
+    """Scores the kept outputs of several accumulators (of one objective) in one pass.
 
-    Accumulators holding the same number of samples (the epochs of one ``fit``, and their
-    validations) are scored together, as the rows of one matrix.
+    The outputs of all their batches are joined, each sample's values computed once, and the
+    sums taken per accumulator: accumulators holding the same number of samples (the epochs of
+    one ``fit``, and their validations) are summed together, as the rows of one matrix.
 
     Args:
         logs: ``LogAccumulator`` instances.
@@ -104,20 +93,22 @@ def score_pending(logs):
     for log in logs:
         if log.pending:
             groups.setdefault(sum(batch[3] for batch in log.pending), []).append(log)
-    for count, group in groups.items():
-        _score_group(group, count)
-
-
-def _score_group(logs, count):
-    batches = [batch for log in logs for batch in log.pending]
+    if not groups:
+        return
+    ordered = [log for group in groups.values() for log in group]
+    batches = [batch for log in ordered for batch in log.pending]
     outs = [_joined(parts) for parts in zip(*(b[0] for b in batches))]
     ys = [_joined(parts) for parts in zip(*(b[1] for b in batches))]
     with torch.no_grad():
-        columns = logs[0].objective.sample_values(ys, outs)
-        # one row per accumulator, one column per logged value: float64 sums
-        sums = torch.stack([c.reshape(len(logs), count).sum(1, dtype=torch.float64)
-                            for c in columns], dim=1).numpy()
-    for log, row in zip(logs, sums):
+        columns = torch.stack(ordered[0].objective.sample_values(ys, outs))
+        sums, start = [], 0
+        for count, group in groups.items():
+            end = start + count * len(group)
+            rows = columns[:, start:end].reshape(len(columns), len(group), count)
+            sums.append(rows.sum(2, dtype=torch.float64).t())  # one row per accumulator
+            start = end
+        sums = torch.cat(sums).numpy()
+    for log, row in zip(ordered, sums):
         extras = [e * size for _, _, e, size in log.pending if e is not None]
         if extras:
             row[0] += torch.stack(extras).sum().item()

@@ -1,8 +1,9 @@
-"""The Keras 2 training API of every model: ``compile``, ``fit``, ``evaluate``, ``predict``.
+"""The Keras 2 training API of every model: ``compile``, ``fit``, ``evaluate``, ``predict``
+(and their ``*_generator`` and ``*_on_batch`` forms).
 
-The step is lean on purpose: the data is converted to tensors once per call, batches are
-slices, the optimizer updates all weights with fused torch ops, and metrics stay tensors
-(summed per epoch) until something prints them.
+The methods check their arguments, turn the data into a ``DataAdapter`` (arrays, generators,
+``Sequence``), pick the step (``steps.select``) and run the loops (``loops``) inside a
+``RuntimeScope``.
 
 Example:
     >>> model.compile('rmsprop', 'categorical_crossentropy', metrics=['accuracy'])  # doctest: +SKIP
@@ -12,17 +13,29 @@ import torch
 
 from cornu import optimizers as optimizers_module
 from cornu.callbacks import CallbackList, History, ProgbarLogger
-from cornu.training.data import arrays as data
-from cornu.training.objective import CompiledObjective
 from cornu.graph.op_layer import GradientOp
-from cornu.training.epoch_logs import PENDING_BYTES, LogAccumulator, epoch_means
-from cornu.training.steps.reference import (BatchStream, TrainStep, predict_batches, score_batches,
-                               split_batch, thread_policy)
-from cornu.utils.gc_pause import gc_paused
+from cornu.training import loops
+from cornu.training.arguments import check_keywords, positive_int
+from cornu.training.data import arrays as data
+from cornu.training.data.array_adapter import ArrayAdapter
+from cornu.training.data.sources import data_source, is_batch_source
+from cornu.training.epoch_logs import LogAccumulator
+from cornu.training.objective import CompiledObjective, output_masks
+from cornu.training.runtime import RuntimeScope
+from cornu.training.steps.select import select_step
 from cornu.utils.progbar import Progbar
 
-_COMPILE_EXTRAS = {"run_eagerly", "jit_compile", "steps_per_execution", "target_tensors"}
-_FIT_EXTRAS = {"max_queue_size", "workers", "use_multiprocessing"}
+_COMPILE_KEYWORDS = ("optimizer", "loss", "metrics", "loss_weights", "sample_weight_mode",
+                     "weighted_metrics", "target_tensors", "run_eagerly", "jit_compile",
+                     "steps_per_execution")
+_FIT_KEYWORDS = ("x", "y", "batch_size", "epochs", "verbose", "callbacks", "validation_split",
+                 "validation_data", "shuffle", "class_weight", "sample_weight", "initial_epoch",
+                 "steps_per_epoch", "validation_steps", "validation_freq", "max_queue_size",
+                 "workers", "use_multiprocessing")
+
+
+def _single(outputs):
+    return outputs[0] if len(outputs) == 1 else outputs
 
 
 class Trainer:
@@ -35,46 +48,56 @@ class Trainer:
         self.metrics = None
         self.history = None
         self.stop_training = False
+        self.run_eagerly = False
+        self.jit_compile = False
         self._compile_args = None
         self._objective = None
-        self._train_step = None
-        self._eval_step = None
         self._parameter_total = None
         self._gradient_outputs = None
 
     # ----------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
-                sample_weight_mode=None, weighted_metrics=None, target_tensors=None, **kwargs):
+                sample_weight_mode=None, weighted_metrics=None, target_tensors=None,
+                run_eagerly=None, jit_compile=None, steps_per_execution=None, **kwargs):
         """Configures the model for training.
 
         Args:
             optimizer: an optimizer name (``'rmsprop'``) or instance (``SGD(lr=0.01)``).
             loss: a loss name or function, or a list/dict with one per output.
             metrics: a list of metric names or functions (``['accuracy']``), or a dict per
-                output.
+                output (a name, or a list of them).
             loss_weights: scalar weights of each output's loss (list or dict).
             sample_weight_mode: None, or ``'temporal'`` for per-timestep weights.
             weighted_metrics: metrics computed with sample weights.
             target_tensors: not supported (Keras 2 TensorFlow feature); must be None.
+            run_eagerly: train with the reference step (autograd) whatever the model.
+            jit_compile: train with the forward pass and loss compiled by ``torch.compile``.
+            steps_per_execution: 1 (or None): each batch is one step.
         """
-        unknown = set(kwargs) - _COMPILE_EXTRAS
-        if unknown:
-            raise TypeError(f"Invalid keyword argument(s) in `compile`: {sorted(unknown)}")
+        check_keywords(kwargs, _COMPILE_KEYWORDS, "compile")
         if target_tensors is not None:
             raise ValueError("target_tensors binds TensorFlow tensors in Keras 2; cornu feeds "
                              "targets through fit(x, y). Remove target_tensors.")
+        if run_eagerly and jit_compile:
+            raise ValueError("compile(run_eagerly=True, jit_compile=True): pick one. "
+                             "run_eagerly trains with the plain autograd step, jit_compile "
+                             "with the step compiled by torch.compile.")
+        if steps_per_execution not in (None, 1):
+            raise ValueError(f"steps_per_execution={steps_per_execution!r}: cornu runs every "
+                             "batch as its own step (and calls batch callbacks after each). "
+                             "Remove the argument or pass 1.")
         self.optimizer = optimizers_module.get(optimizer)
         self.loss, self.loss_weights, self.metrics = loss, loss_weights, metrics or []
         self.sample_weight_mode = sample_weight_mode
+        self.run_eagerly, self.jit_compile = bool(run_eagerly), bool(jit_compile)
         self._compile_args = (loss, metrics, loss_weights, weighted_metrics)
         self._objective = None
-        self._invalidate_compiled_step()
         if self.built:
             self._ensure_objective()
 
     def _invalidate_compiled_step(self):
-        self._train_step = None
-        self._eval_step = None
+        """Forgets what depends on the model's structure (layers added or removed)."""
+        self._objective = None
         self._parameter_total = None
         self._gradient_outputs = None
 
@@ -84,8 +107,8 @@ class Trainer:
             self._gradient_outputs = any(isinstance(layer, GradientOp) for layer in self.layers)
         return self._gradient_outputs
 
-    def _parameter_count(self):
-        """Scalars in all weights, cached until the model's structure changes."""
+    def _work_per_sample(self):
+        """Scalars in all weights (multiply-adds per sample, roughly), cached."""
         if self._parameter_total is None:
             self._parameter_total = sum(p.numel() for p in self.parameters())
         return self._parameter_total
@@ -106,159 +129,199 @@ class Trainer:
         """Names of what ``evaluate`` returns: ``['loss', 'acc']`` ..."""
         return list(self._ensure_objective().names) if self._compile_args else []
 
+    def _step(self, training=True):
+        """The step for this call (chosen afresh: see ``steps.select``)."""
+        return select_step(self, self._ensure_objective(), self.optimizer if training else None,
+                           run_eagerly=self.run_eagerly, jit_compile=self.jit_compile)
+
     # ----------------------------------------------------------------- data
     def _build_from_data(self, x):
         if not self.built:
             self.build((None,) + data.sample_shape(x))
 
-    def _inputs(self, x):
+    def _inputs(self, x, what="x"):
         self._build_from_data(x)
         dtypes = [t.dtype for t in self.inputs]
-        return data.standardize(x, self.input_names,
-                                [t.shape for t in self.inputs], "input", dtypes)
+        return data.standardize(x, self.input_names, [t.shape for t in self.inputs], "input",
+                                dtypes, argument=what)
 
-    def _standardize(self, x, y, sample_weight=None, class_weight=None):
-        xs = self._inputs(x)
+    def _targets(self, y):
         objective = self._ensure_objective()
-        ys = data.standardize(y, self.output_names,
-                              data.target_shapes(objective.loss_fns,
-                                                 [t.shape for t in self.outputs]),
-                              "target", hint=data.categorical_hint(objective.loss_fns))
+        return data.standardize(y, self.output_names,
+                                data.target_shapes(objective.loss_fns,
+                                                   [t.shape for t in self.outputs]),
+                                "target", hint=data.categorical_hint(objective.loss_fns),
+                                argument="y")
+
+    def _standardize(self, x, y, sample_weight=None, class_weight=None, method="fit"):
+        if y is None:
+            raise ValueError(f"{method}() needs the targets too: call {method}(x, y), with y "
+                             "holding one target per sample (or pass a generator or Sequence "
+                             "yielding (x, y) batches as x).")
+        xs = self._inputs(x)
+        ys = self._targets(y)
         sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names)
         data.check_lengths(xs, ys, sws)
+        data.check_not_empty(xs, method)
         return xs, ys, sws
 
-    def _step(self):
-        if self._train_step is None:
-            self._train_step = TrainStep(self, self._ensure_objective(), self.optimizer)
-        return self._train_step
-
-    def _evaluation_step(self):
-        if self._eval_step is None:
-            self._eval_step = TrainStep(self, self._ensure_objective(), None)
-        return self._eval_step
+    def _batch_standardizer(self, with_targets=True):
+        """A function checking one generator batch ``(x, y[, sample_weight])`` as ``fit`` does
+        arrays; returns ``(xs, ys, sws)`` lists of arrays."""
+        def standardize(x, y=None, sample_weight=None, class_weight=None):
+            xs = self._inputs(x)
+            if not with_targets:
+                return xs, [], []
+            ys = self._targets(y)
+            sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names)
+            data.check_lengths(xs, ys, sws)
+            return xs, ys, sws
+        return standardize
 
     # ----------------------------------------------------------------- fit
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
-            validation_freq=1, **kwargs):
+            validation_freq=1, max_queue_size=10, workers=1, use_multiprocessing=False,
+            **kwargs):
         """Trains the model for a number of epochs and returns a ``History``.
 
         Args:
-            x: input data: an array, a list of arrays, or a dict by input name.
+            x: input data: an array, a list of arrays, or a dict by input name; or a
+                generator, ``keras.utils.Sequence`` or iterable yielding ``(x, y)`` or
+                ``(x, y, sample_weight)`` batches (then ``y`` must be None).
             y: target data, likewise.
             batch_size: samples per gradient update (default 32).
             epochs: index of the last epoch to train (counting from ``initial_epoch``).
             verbose: 0 silent, 1 progress bar, 2 one line per epoch.
             callbacks: a list of ``Callback`` instances.
             validation_split: fraction of the data (taken from the end) to validate on.
-            validation_data: ``(x_val, y_val)`` or ``(x_val, y_val, sample_weight_val)``.
-            shuffle: shuffle the samples each epoch (True), by batch chunks (``'batch'``), or not.
+            validation_data: ``(x_val, y_val)``, ``(x_val, y_val, sample_weight_val)``, or a
+                generator / ``Sequence`` of validation batches.
+            shuffle: shuffle the samples each epoch (True), by batch chunks (``'batch'``), or
+                not; for a ``Sequence``, the order of its batches.
             class_weight: dict class index -> weight, scaling the loss per sample.
             sample_weight: per-sample (or per-timestep) loss weights.
             initial_epoch: the epoch to start counting from (to resume training).
             steps_per_epoch: batches per epoch (default: one pass over the data).
             validation_steps: batches of validation per epoch (default: all).
             validation_freq: validate every N epochs, or at the listed epochs (1-based).
+            max_queue_size: batches a generator may prepare ahead (background loading).
+            workers: threads (or processes) preparing batches of a generator; 0 prepares
+                them on the training thread.
+            use_multiprocessing: prepare generator batches in processes rather than threads.
         """
-        unknown = set(kwargs) - _FIT_EXTRAS
-        if unknown:
-            raise TypeError(f"Unrecognized keyword arguments: {sorted(unknown)}")
-        batch_size = 32 if batch_size is None else int(batch_size)
+        check_keywords(kwargs, _FIT_KEYWORDS, "fit")
+        if is_batch_source(x):
+            if y is not None:
+                raise ValueError("fit(x=generator, y=...): a generator or Sequence yields its "
+                                 "own targets; leave y=None.")
+            return self.fit_generator(
+                x, steps_per_epoch=steps_per_epoch, epochs=epochs, verbose=verbose,
+                callbacks=callbacks, validation_data=validation_data,
+                validation_steps=validation_steps, validation_freq=validation_freq,
+                class_weight=class_weight, max_queue_size=max_queue_size, workers=workers,
+                use_multiprocessing=use_multiprocessing, shuffle=shuffle,
+                initial_epoch=initial_epoch)
+        batch_size = 32 if batch_size is None else positive_int(batch_size, "batch_size")
         xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
-        val = None
+        data.warn_non_finite(xs + ys, ["x"] * len(xs) + ["y"] * len(ys), self.input_names +
+                             self.output_names)
+        validation, val_arrays = None, None
         if validation_data is not None:
-            val = self._validation_arrays(validation_data)
+            if is_batch_source(validation_data):
+                validation = self._generator_source(validation_data, validation_steps,
+                                                    max_queue_size, workers,
+                                                    use_multiprocessing, "validation_steps")
+            else:
+                val_arrays = self._validation_arrays(validation_data)
         elif validation_split and validation_split > 0:
-            (xs, ys, sws), val = self._split(xs, ys, sws, validation_split)
+            (xs, ys, sws), val_arrays = self._split(xs, ys, sws, validation_split)
+        if val_arrays is not None:
+            validation = ArrayAdapter(*val_arrays, batch_size, steps=validation_steps)
+        train = ArrayAdapter(xs, ys, sws, batch_size, shuffle, steps_per_epoch)
+        if val_arrays is not None and verbose and steps_per_epoch is None:
+            print(f"Train on {train.num_samples} samples, validate on "
+                  f"{validation.num_samples} samples")
+        return self._run_fit(train, validation, epochs, verbose, callbacks, initial_epoch,
+                             validation_freq, batch_size,
+                             validation_arrays=None if val_arrays is None else
+                             val_arrays[0] + val_arrays[1])
 
-        stream = BatchStream(xs + ys + sws, batch_size, shuffle, steps_per_epoch,
-                             reusable=len(xs))
-        n_out = len(ys)
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        """Trains the model on batches from a generator, a ``Sequence`` or an iterable.
+
+        Args:
+            generator: yields ``(x, y)`` or ``(x, y, sample_weight)`` batches; a Python
+                generator runs forever by convention, so ``steps_per_epoch`` is needed.
+            steps_per_epoch: batches per epoch (default: ``len(generator)`` for a
+                ``Sequence`` or any sized iterable).
+            epochs: index of the last epoch to train.
+            verbose: 0 silent, 1 progress bar (counting steps), 2 one line per epoch.
+            callbacks: a list of ``Callback`` instances.
+            validation_data: a generator/``Sequence`` of validation batches, or arrays
+                ``(x_val, y_val[, sample_weight_val])``.
+            validation_steps: validation batches per epoch (needed for a generator).
+            validation_freq: validate every N epochs, or at the listed epochs (1-based).
+            class_weight: dict class index -> weight.
+            max_queue_size: batches prepared ahead in the background.
+            workers: threads (or processes) preparing batches; 0 prepares them on the
+                training thread.
+            use_multiprocessing: prepare batches in processes rather than threads.
+            shuffle: for a ``Sequence``, shuffle the order of its batches each epoch.
+            initial_epoch: the epoch to start counting from.
+        """
+        train = self._generator_source(generator, steps_per_epoch, max_queue_size, workers,
+                                       use_multiprocessing, "steps_per_epoch",
+                                       shuffle=shuffle, class_weight=class_weight)
+        validation, validation_arrays = None, None
+        if validation_data is not None:
+            if is_batch_source(validation_data):
+                validation = self._generator_source(validation_data, validation_steps,
+                                                    max_queue_size, workers,
+                                                    use_multiprocessing, "validation_steps")
+            else:
+                xs, ys, sws = self._validation_arrays(validation_data)
+                validation = ArrayAdapter(xs, ys, sws, 32, steps=validation_steps)
+                validation_arrays = xs + ys
+        return self._run_fit(train, validation, epochs, verbose, callbacks, initial_epoch,
+                             validation_freq, None, validation_arrays=validation_arrays)
+
+    def _generator_source(self, source, steps, max_queue_size, workers, use_multiprocessing,
+                          steps_name, shuffle=False, class_weight=None, with_targets=True):
+        return data_source(source, self._batch_standardizer(with_targets), steps, steps_name,
+                           shuffle=shuffle, class_weight=class_weight,
+                           max_queue_size=max_queue_size, workers=workers,
+                           use_multiprocessing=use_multiprocessing, with_targets=with_targets)
+
+    def _run_fit(self, train, validation, epochs, verbose, callbacks, initial_epoch,
+                 validation_freq, batch_size, validation_arrays=None):
         objective = self._ensure_objective()
-        out_labels = list(objective.names)
-        callback_metrics = out_labels + (["val_" + n for n in out_labels] if val else [])
-        self.history = History(key_aliases=objective.aliases)
-        callback_list = [ProgbarLogger("steps" if steps_per_epoch else "samples")] if verbose \
+        self.history = History(spelling=objective)
+        count_steps = train.num_samples is None or train.steps is not None
+        callback_list = [ProgbarLogger("steps" if count_steps else "samples")] if verbose \
             else []
         callback_list = CallbackList(callback_list + list(callbacks or []) + [self.history])
         callback_list.set_model(self)
+        names = list(objective.names)
         callback_list.set_params({
-            "batch_size": batch_size, "epochs": epochs, "steps": steps_per_epoch,
-            "samples": stream.num_samples, "verbose": verbose, "do_validation": bool(val),
-            "metrics": callback_metrics})
-        for cb in callback_list:
-            cb.validation_data = val[0] + val[1] if val else None
-        if val and verbose and steps_per_epoch is None:
-            print(f"Train on {stream.num_samples} samples, validate on {len(val[0][0])} samples")
-
-        val_stream = BatchStream(val[0] + val[1] + val[2], batch_size, False,
-                                 validation_steps) if val else None
-        with thread_policy(self._parameter_count(), batch_size), gc_paused():
-            self._fit_loop(stream, val_stream, callback_list, initial_epoch, epochs,
-                           validation_freq, len(xs), n_out, any(w is not None for w in sws))
-        return self.history
-
-    def _fit_loop(self, stream, val_stream, callback_list, initial_epoch, epochs,
-                  validation_freq, n_in, n_out, weighted):
-        objective = self._ensure_objective()
-        out_labels = list(objective.names)
-        # Like TensorFlow on CPU, flush denormal floats to zero: optimizer slots of dead units
-        # decay into denormals, which make every later step many times slower.
-        torch.set_flush_denormal(True)
+            "batch_size": batch_size, "epochs": epochs, "steps": train.steps,
+            "samples": train.num_samples, "verbose": verbose,
+            "do_validation": validation is not None,
+            "metrics": names + (["val_" + n for n in names] if validation is not None else [])})
+        for callback in callback_list:
+            callback.validation_data = validation_arrays
         step = self._step()
-        batch_logs_needed = callback_list.needs_batch_logs
-        # Epochs whose logs only History records wait here, to be scored together.
-        waiting = None if callback_list.needs_epoch_logs else _WaitingEpochs(out_labels)
-        self.stop_training = False
-        callback_list.on_train_begin()
-        try:
-            for epoch in range(initial_epoch, epochs):
-                callback_list.on_epoch_begin(epoch)
-                step.set_training(True)
-                log = LogAccumulator(objective, per_batch=batch_logs_needed)
-                if batch_logs_needed:
-                    self._train_with_batch_callbacks(step, stream, callback_list, log, n_in,
-                                                     n_out, out_labels)
-                else:
-                    step.train_epoch(stream.epoch(), n_in, n_out, weighted, log)
-                step.set_training(False)
-                val_log = None
-                if val_stream is not None and self._should_validate(epoch, validation_freq):
-                    val_log = score_batches(self._evaluation_step(), val_stream, n_in, n_out)
-                if waiting is None:
-                    train_means, val_means = epoch_means([log, val_log])
-                    callback_list.on_epoch_end(epoch, _epoch_logs(out_labels, train_means,
-                                                                  val_means))
-                elif waiting.add(epoch, log, val_log) > PENDING_BYTES:
-                    waiting.report(callback_list)
-                if self.stop_training:
-                    break
-        finally:
-            if waiting is not None:
-                waiting.report(callback_list)
-        callback_list.on_train_end()
-
-    def _train_with_batch_callbacks(self, step, stream, callback_list, log, n_in, n_out,
-                                    out_labels):
-        for batch_index, batch in enumerate(stream.epoch()):
-            size = batch[0].shape[0]
-            callback_list.on_batch_begin(batch_index, {"batch": batch_index, "size": size})
-            xb, yb, wb = split_batch(batch, n_in, n_out)
-            outs, extra = step.train(xb, yb, wb)
-            values = log.add(outs, yb, wb, extra, size)
-            logs = {"batch": batch_index, "size": size}
-            logs.update(zip(out_labels, values.tolist()))
-            callback_list.on_batch_end(batch_index, logs)
-            if self.stop_training:
-                break
-
-    @staticmethod
-    def _should_validate(epoch, validation_freq):
-        if isinstance(validation_freq, int):
-            return (epoch + 1) % validation_freq == 0
-        return (epoch + 1) in validation_freq
+        rows = batch_size or 32
+        with train, (validation or _NoData()), \
+                RuntimeScope(rows * self._work_per_sample(), training=True):
+            loops.fit_loop(self, step, train, validation, callback_list, epochs,
+                           initial_epoch, validation_freq, self._step(training=False),
+                           history_only=len(callback_list) == 1)
+        return self.history
 
     def _split(self, xs, ys, sws, validation_split):
         arrays = xs + ys + sws
@@ -274,56 +337,136 @@ class Trainer:
                              "3 (x_val, y_val, val_sample_weights) items, however it contains "
                              f"{count} items.")
         weights = validation_data[2] if len(validation_data) == 3 else None
-        return self._standardize(validation_data[0], validation_data[1], weights)
+        return self._standardize(validation_data[0], validation_data[1], weights,
+                                 method="fit(validation_data=...)")
 
-    # ----------------------------------------------------------------- evaluate / predict
-    def _test_arrays(self, xs, ys, sws, batch_size, steps=None, progbar=None):
-        stream = BatchStream(xs + ys + sws, batch_size, False, steps)
-        with thread_policy(self._parameter_count(), batch_size):
-            return score_batches(self._evaluation_step(), stream, len(xs), len(ys),
-                                 progbar).means()
-
+    # ----------------------------------------------------------------- evaluate
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
-                 steps=None, callbacks=None):
+                 steps=None, callbacks=None, max_queue_size=10, workers=1,
+                 use_multiprocessing=False):
         """Returns the loss (and metrics) on some data: a scalar, or a list per
         ``metrics_names``.
 
         Args:
-            x: input data.
-            y: target data.
+            x: input data, or a generator / ``Sequence`` of ``(x, y)`` batches.
+            y: target data (None for a generator).
             batch_size: samples per batch (default 32).
             verbose: 0 silent, 1 progress bar.
             sample_weight: per-sample weights of the loss.
             steps: number of batches to evaluate (default: all).
-            callbacks: accepted for Keras 2.3 compatibility; test hooks are called.
+            callbacks: callbacks whose ``on_test_*`` hooks are called.
+            max_queue_size: batches a generator may prepare ahead.
+            workers: threads (or processes) preparing generator batches.
+            use_multiprocessing: prepare generator batches in processes.
         """
-        batch_size = 32 if batch_size is None else int(batch_size)
-        xs, ys, sws = self._standardize(x, y, sample_weight)
-        progbar = Progbar(target=len(xs[0]) if steps is None else steps) if verbose == 1 \
-            else None
-        callback_list = CallbackList(list(callbacks or []))
-        callback_list.set_model(self)
-        callback_list.on_test_begin()
-        values = self._test_arrays(xs, ys, sws, batch_size, steps, progbar)
-        callback_list.on_test_end()
-        return values[0] if len(values) == 1 else values
+        if is_batch_source(x):
+            return self.evaluate_generator(x, steps=steps, callbacks=callbacks,
+                                           max_queue_size=max_queue_size, workers=workers,
+                                           use_multiprocessing=use_multiprocessing,
+                                           verbose=verbose)
+        batch_size = 32 if batch_size is None else positive_int(batch_size, "batch_size")
+        xs, ys, sws = self._standardize(x, y, sample_weight, method="evaluate")
+        return self._run_test(ArrayAdapter(xs, ys, sws, batch_size, steps=steps), verbose,
+                              callbacks, batch_size)
 
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None):
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        """The loss (and metrics) over batches from a generator, ``Sequence`` or iterable.
+
+        Args:
+            generator: yields ``(x, y)`` or ``(x, y, sample_weight)`` batches.
+            steps: batches to evaluate (default: ``len(generator)`` when it has one).
+            callbacks: callbacks whose ``on_test_*`` hooks are called.
+            max_queue_size: batches prepared ahead in the background.
+            workers: threads (or processes) preparing batches; 0 for none.
+            use_multiprocessing: prepare batches in processes rather than threads.
+            verbose: 0 silent, 1 progress bar (counting steps).
+        """
+        source = self._generator_source(generator, steps, max_queue_size, workers,
+                                        use_multiprocessing, "steps")
+        return self._run_test(source, verbose, callbacks, None)
+
+    def _run_test(self, source, verbose, callbacks, batch_size):
+        target = source.num_samples if source.steps is None else source.steps
+        progbar = Progbar(target=target) if verbose == 1 else None
+        callback_list = None
+        if callbacks:
+            callback_list = CallbackList(list(callbacks))
+            callback_list.set_model(self)
+            callback_list.on_test_begin()
+        step = self._step(training=False)
+        with source, RuntimeScope((batch_size or 32) * self._work_per_sample()):
+            log = loops.test_loop(step, source, progbar, callback_list)
+        if callback_list is not None:
+            callback_list.on_test_end()
+        return _single(log.means())
+
+    # ----------------------------------------------------------------- predict
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
+                max_queue_size=10, workers=1, use_multiprocessing=False):
         """Returns the model's outputs for some inputs, as NumPy arrays.
 
         Args:
-            x: input data: an array, a list of arrays, or a dict by input name.
+            x: input data: an array, a list of arrays, or a dict by input name; or a
+                generator / ``Sequence`` of input batches.
             batch_size: samples per batch (default 32).
             verbose: 0 silent, 1 progress bar.
             steps: number of batches (default: all).
-            callbacks: accepted for Keras 2.3 compatibility.
+            callbacks: callbacks whose ``on_predict_*`` hooks are called.
+            max_queue_size: batches a generator may prepare ahead.
+            workers: threads (or processes) preparing generator batches.
+            use_multiprocessing: prepare generator batches in processes.
         """
-        batch_size = 32 if batch_size is None else int(batch_size)
+        if is_batch_source(x):
+            return self.predict_generator(x, steps=steps, callbacks=callbacks,
+                                          max_queue_size=max_queue_size, workers=workers,
+                                          use_multiprocessing=use_multiprocessing,
+                                          verbose=verbose)
+        batch_size = 32 if batch_size is None else positive_int(batch_size, "batch_size")
         xs = self._inputs(x)
-        progbar = Progbar(target=len(xs[0])) if verbose == 1 else None
-        with thread_policy(self._parameter_count(), min(batch_size, len(xs[0]))):
-            outputs = predict_batches(self, xs, batch_size, steps, progbar)
-        return outputs[0] if len(outputs) == 1 else outputs
+        data.check_not_empty(xs, "predict")
+        rows = len(xs[0])
+        if steps is None and rows <= batch_size and not verbose and not callbacks:
+            return self._predict_one_batch(xs)
+        return self._run_predict(ArrayAdapter(xs, [], [], batch_size, steps=steps), verbose,
+                                 callbacks, min(batch_size, rows))
+
+    def _predict_one_batch(self, xs):
+        """``predict`` on data that fits in one batch: the leanest path (one row in a loop)."""
+        tensors = [torch.from_numpy(x) for x in xs]
+        with RuntimeScope(len(xs[0]) * self._work_per_sample()):
+            return _single([out.numpy() for out in loops.predict_batch(self, tensors)])
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        """The model's outputs over batches from a generator, ``Sequence`` or iterable.
+
+        Args:
+            generator: yields input batches ``x`` (or ``(x, y)`` pairs, whose ``y`` is ignored).
+            steps: batches to predict (default: ``len(generator)`` when it has one).
+            callbacks: callbacks whose ``on_predict_*`` hooks are called.
+            max_queue_size: batches prepared ahead in the background.
+            workers: threads (or processes) preparing batches; 0 for none.
+            use_multiprocessing: prepare batches in processes rather than threads.
+            verbose: 0 silent, 1 progress bar (counting steps).
+        """
+        source = self._generator_source(generator, steps, max_queue_size, workers,
+                                        use_multiprocessing, "steps", with_targets=False)
+        return self._run_predict(source, verbose, callbacks, None)
+
+    def _run_predict(self, source, verbose, callbacks, rows):
+        target = source.num_samples if source.steps is None else source.steps
+        progbar = Progbar(target=target) if verbose == 1 else None
+        callback_list = None
+        if callbacks:
+            callback_list = CallbackList(list(callbacks))
+            callback_list.set_model(self)
+            callback_list.on_predict_begin()
+        with source, RuntimeScope((rows or 32) * self._work_per_sample()):
+            outputs = loops.predict_loop(self, source, progbar, callback_list)
+        if callback_list is not None:
+            callback_list.on_predict_end()
+        return _single(outputs)
 
     def predict_classes(self, x, batch_size=32, verbose=0):
         """Class indices: argmax of the outputs, or ``output > 0.5`` for one sigmoid unit.
@@ -362,18 +505,14 @@ class Trainer:
             sample_weight: per-sample weights.
             class_weight: dict class -> weight.
         """
-        xs, ys, sws = self._standardize(x, y, sample_weight, class_weight)
-        stream = BatchStream(xs + ys + sws, len(xs[0]), False, None)
-        xb, yb, wb = split_batch(next(iter(stream.epoch())), len(xs), len(ys))
+        xs, ys, sws = self._standardize(x, y, sample_weight, class_weight, "train_on_batch")
+        source = ArrayAdapter(xs, ys, sws, len(xs[0]))
+        (xb, yb, wb), = source.epoch()
         step = self._step()
-        step.set_training(True)
-        try:
+        with RuntimeScope(len(xs[0]) * self._work_per_sample(), training=True):
             outs, extra = step.train(xb, yb, wb)
-        finally:
-            step.set_training(False)
         log = LogAccumulator(self._ensure_objective(), per_batch=True)
-        values = log.add(outs, yb, wb, extra, len(xs[0])).tolist()
-        return values[0] if len(values) == 1 else values
+        return _single(log.add(outs, yb, wb, extra, len(xs[0]), output_masks(outs)).tolist())
 
     def test_on_batch(self, x, y, sample_weight=None):
         """Loss (and metrics) of one batch, without updating the weights.
@@ -383,9 +522,8 @@ class Trainer:
             y: target data.
             sample_weight: per-sample weights.
         """
-        xs, ys, sws = self._standardize(x, y, sample_weight)
-        values = self._test_arrays(xs, ys, sws, max(len(xs[0]), 1))
-        return values[0] if len(values) == 1 else values
+        xs, ys, sws = self._standardize(x, y, sample_weight, method="test_on_batch")
+        return self._run_test(ArrayAdapter(xs, ys, sws, len(xs[0])), 0, None, len(xs[0]))
 
     def predict_on_batch(self, x):
         """The outputs for one batch, as NumPy arrays.
@@ -394,40 +532,15 @@ class Trainer:
             x: input data.
         """
         xs = self._inputs(x)
-        outputs = predict_batches(self, xs, max(len(xs[0]), 1), None, None)
-        return outputs[0] if len(outputs) == 1 else outputs
+        data.check_not_empty(xs, "predict_on_batch")
+        return self._predict_one_batch(xs)
 
 
-def _epoch_logs(out_labels, train_means, val_means):
-    logs = dict(zip(out_labels, train_means))
-    if val_means is not None:
-        logs.update(("val_" + k, v) for k, v in zip(out_labels, val_means))
-    return logs
+class _NoData:
+    """Stands in for an absent validation source in a ``with`` statement."""
 
+    def __enter__(self):
+        return self
 
-class _WaitingEpochs:
-    """Finished epochs whose logs nobody reads until training ends (only History records
-    them): their outputs are scored in one pass, then ``on_epoch_end`` is called for each.
-
-    Args:
-        out_labels: the logged names (``objective.names``).
-    """
-
-    def __init__(self, out_labels):
-        self.out_labels = out_labels
-        self.epochs = []
-        self.pending_bytes = 0
-
-    def add(self, epoch, log, val_log):
-        """Keeps an epoch; returns the bytes of outputs now waiting to be scored."""
-        self.epochs.append((epoch, log, val_log))
-        self.pending_bytes += log.pending_bytes + (val_log.pending_bytes if val_log else 0)
-        return self.pending_bytes
-
-    def report(self, callback_list):
-        """Scores the waiting epochs and calls ``on_epoch_end`` for each, in order."""
-        means = epoch_means([log for _, train, val in self.epochs for log in (train, val)])
-        for index, (epoch, _, _) in enumerate(self.epochs):
-            callback_list.on_epoch_end(epoch, _epoch_logs(self.out_labels, means[2 * index],
-                                                          means[2 * index + 1]))
-        self.epochs, self.pending_bytes = [], 0
+    def __exit__(self, *exc):
+        return None

@@ -1,4 +1,5 @@
-"""``keras.utils.data_utils``: download a file once, keep it in the Keras cache, check its hash.
+"""``keras.utils.data_utils``: download a file once, keep it in the Keras cache, check its hash
+(``Sequence`` and the enqueuers are re-exported from here too, where Keras 2 kept them).
 
 Files live in ``<cache_dir>/<cache_subdir>/<fname>``; ``cache_dir`` defaults to ``$KERAS_HOME``
 (or ``~/.keras``) and falls back to ``<tmp>/.keras`` when that folder is not writable.
@@ -24,6 +25,10 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
+
+from cornu.utils.enqueuers import (GeneratorEnqueuer, OrderedEnqueuer,  # noqa: F401
+                                   SequenceEnqueuer)
+from cornu.utils.sequence import Sequence  # noqa: F401
 
 _CHUNK_SIZE = 65535
 _HASH_ALGORITHMS = ("sha256", "md5")

@@ -10,8 +10,9 @@ Example:
     ...     deserialize_keras_object('my_act', {}, printable_module_name='activation') is my_act
     True
 """
-import difflib
 import inspect
+
+from cornu.utils.suggestions import suggestion
 
 _GLOBAL_CUSTOM_OBJECTS = {}
 
@@ -52,7 +53,7 @@ def custom_object_scope(*args):
     return CustomObjectScope(*args)
 
 
-def check_known(name, known, custom_objects, what, valid_names=None):
+def check_known(name, known, custom_objects, what, valid_names=None, also=()):
     """Raises a helpful ``ValueError`` when ``name`` is neither built in nor a custom object.
 
     Args:
@@ -61,17 +62,17 @@ def check_known(name, known, custom_objects, what, valid_names=None):
         custom_objects: names passed by the caller, or None.
         what: what is being looked up, e.g. ``'activation function'``.
         valid_names: the list to show (default: ``known``, sorted).
+        also: valid names besides ``known`` (for the ``Did you mean`` suggestion).
 
     Example:
         >>> check_known('relu', {'relu': None}, None, 'activation function')
     """
     if name in known or name in (custom_objects or {}) or name in _GLOBAL_CUSTOM_OBJECTS:
         return
-    hint = difflib.get_close_matches(str(name), list(known), n=1)
-    did_you_mean = f" Did you mean {hint[0]!r}?" if hint else ""
     listed = valid_names or ", ".join(sorted(known, key=str.lower))
-    raise ValueError(f"Unknown {what}: {name!r}.{did_you_mean} Valid names: {listed}. For your "
-                     "own, pass custom_objects={'name': obj} or register it with "
+    hint = suggestion(name, list(known) + list(also))
+    raise ValueError(f"Unknown {what}: {name!r}.{hint} Valid names: {listed}. For your own, "
+                     "pass custom_objects={'name': obj} or register it with "
                      "keras.utils.get_custom_objects().")
 
 

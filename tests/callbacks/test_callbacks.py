@@ -200,7 +200,7 @@ def test_needs_batch_logs():
 # --- History --------------------------------------------------------------------------------
 
 def fit_history(rows, key_aliases=None):
-    history = History(key_aliases=key_aliases)
+    history = History(spelling=key_aliases)
     history.on_train_begin()
     for epoch, logs in enumerate(rows):
         history.on_epoch_end(epoch, logs)
@@ -397,30 +397,3 @@ def test_progbar_logger_errors():
     logger.set_params({'verbose': 1, 'samples': 10})
     with pytest.raises(ValueError, match=r'needs params\["epochs"\]'):
         logger.on_train_begin()
-
-
-def test_needs_epoch_logs():
-    class Hookless(Callback):
-        pass
-
-    class EpochEnd(Callback):
-        def on_epoch_end(self, epoch, logs=None):
-            pass
-
-    class TrainEnd(Callback):
-        def on_train_end(self, logs=None):
-            pass
-
-    class RecordingHistory(History):
-        def on_epoch_end(self, epoch, logs=None):
-            super().on_epoch_end(epoch, logs)
-
-    by_attribute = Callback()
-    by_attribute.on_epoch_begin = lambda epoch, logs: None
-
-    assert CallbackList([History(), Hookless()]).needs_epoch_logs is False
-    assert CallbackList([History(), EpochEnd()]).needs_epoch_logs is True
-    assert CallbackList([TrainEnd()]).needs_epoch_logs is True
-    assert CallbackList([RecordingHistory()]).needs_epoch_logs is True
-    assert CallbackList([by_attribute]).needs_epoch_logs is True
-    assert CallbackList([ProgbarLogger()]).needs_epoch_logs is True

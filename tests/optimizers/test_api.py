@@ -55,7 +55,8 @@ def test_get_returns_instances_unchanged_and_builds_from_dicts():
 
 
 @pytest.mark.parametrize("identifier, message", [
-    ("adamw", "Unknown optimizer: adamw."),
+    ("adamw", "Unknown optimizer: 'adamw'. Did you mean 'adam'?"),
+    ("Adamm", "Did you mean 'adam'?"),
     (42, "Could not interpret optimizer identifier: 42"),
     (torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1), "Got a torch optimizer (SGD)"),
 ])
@@ -406,68 +407,86 @@ def test_keras_lowercase_aliases():
 
 
 @pytest.mark.parametrize("cls", [SGD, RMSprop, Adam])
-def test_gradient_buffers_update_like_grad_attributes(cls):
+def test_bound_gradients_update_like_fresh_grad_attributes(cls):
     torch.manual_seed(0)
     values = [torch.randn(3, 2), torch.randn(2)]
     grads = [torch.randn(3, 2), torch.randn(2)]
     by_attribute = [torch.nn.Parameter(v.clone()) for v in values]
-    by_buffer = [torch.nn.Parameter(v.clone()) for v in values]
+    bound = [torch.nn.Parameter(v.clone()) for v in values]
     opt_a, opt_b = cls(lr=0.1, decay=0.01), cls(lr=0.1, decay=0.01)
-    buffers = opt_b.gradient_buffers(by_buffer)
-    assert [tuple(b.shape) for b in buffers] == [(3, 2), (2,)]
+    opt_b.bind(bound)
+    views = [p.grad for p in bound]
+    assert [tuple(v.shape) for v in views] == [(3, 2), (2,)]
+    assert all(float(v.abs().sum()) == 0 for v in views)
+    flat = views[0].untyped_storage().data_ptr()
+    assert views[1].untyped_storage().data_ptr() == flat  # one flat buffer
     for _ in range(3):
         for p, g in zip(by_attribute, grads):
             p.grad = g.clone()
         opt_a.step(by_attribute)
-        for b, g in zip(buffers, grads):
-            b.copy_(g)
-        opt_b.step(by_buffer, buffers)
-    for a, b in zip(by_attribute, by_buffer):
+        opt_b.zero_grad()
+        for p, g in zip(bound, grads):
+            p.grad.add_(g)  # as autograd accumulates into an existing .grad
+        opt_b.step(bound)
+    for a, b in zip(by_attribute, bound):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-6)
-    assert all(p.grad is None for p in by_buffer)
-    assert int(opt_b.iterations) == 3
+    assert [p.grad for p in bound] == views and int(opt_b.iterations) == 3
 
 
-def test_gradient_buffers_stay_valid_after_the_optimizer_is_rebound():
+def test_autograd_accumulates_into_the_bound_gradients():
+    w = torch.nn.Parameter(torch.tensor([1.0, 2.0]))
+    opt = SGD(lr=0.5)
+    opt.bind([w])
+    view = w.grad
+    (w * torch.tensor([3.0, 4.0])).sum().backward()
+    assert w.grad is view and w.grad.tolist() == [3.0, 4.0]
+    opt.step([w])
+    assert w.tolist() == [-0.5, 0.0]
+    opt.zero_grad()
+    assert w.grad is view and w.grad.tolist() == [0.0, 0.0]
+
+
+def test_zero_grad_reinstalls_a_replaced_grad():
+    w = torch.nn.Parameter(torch.ones(2))
+    opt = SGD(lr=1.0)
+    opt.bind([w])
+    view = w.grad
+    w.grad = None  # e.g. a callback cleared it
+    opt.zero_grad()
+    assert w.grad is view
+    w.grad = torch.full((2,), 7.0)
+    opt.step([w])  # a gradient that is not the bound view is copied in
+    assert w.tolist() == [-6.0, -6.0]
+
+
+def test_bound_views_of_an_earlier_binding_stay_valid_after_the_optimizer_is_rebound():
     w, v = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(1))
     opt = SGD(lr=1.0)
-    buffers = opt.gradient_buffers([w])
+    opt.bind([w])
     v.grad = torch.ones(1)
     opt.step([v])  # another parameter list rebinds the optimizer
-    buffers[0].fill_(0.5)
-    opt.step([w], buffers)  # the old buffers are copied in, not lost
+    w.grad.fill_(0.5)
+    opt.step([w])  # the old view's values are copied in, not lost
     assert w.tolist() == [0.5, 0.5] and v.tolist() == [0.0]
 
 
-def test_gradient_buffers_decline_parameters_of_several_dtypes():
+def test_bind_groups_parameters_of_several_dtypes():
     params = [torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2).double())]
-    assert SGD().gradient_buffers(params) is None
+    opt = SGD(lr=1.0)
+    opt.bind(params)
+    assert [p.grad.dtype for p in params] == [torch.float32, torch.float64]
+    for p in params:
+        p.grad.fill_(1.0)
+    opt.step(params)
+    assert [p.tolist() for p in params] == [[0.0, 0.0], [0.0, 0.0]]
 
 
-def test_counting_steps_at_exit_counts_every_step_and_decays_per_step():
+def test_decay_counts_every_step():
     w = torch.nn.Parameter(torch.zeros(1))
     opt = SGD(lr=1.0, decay=1.0)
-    with opt.counting_steps_at_exit():
-        for _ in range(3):
-            w.grad = torch.ones(1)
-            opt.step([w])
-        assert int(opt.iterations) == 0  # written once, at the end
+    for _ in range(3):
+        w.grad = torch.ones(1)
+        opt.step([w])
     assert int(opt.iterations) == 3
     # Keras 2 decay: lr / (1 + decay * iterations) with iterations 0, 1, 2
     assert w.item() == pytest.approx(-(1 + 1 / 2 + 1 / 3), rel=1e-6)
-    w.grad = torch.ones(1)
-    opt.step([w])
-    assert int(opt.iterations) == 4
-    assert w.item() == pytest.approx(-(1 + 1 / 2 + 1 / 3 + 1 / 4), rel=1e-6)
-
-
-def test_plain_descent_rate_is_the_decayed_lr_of_sgd_without_momentum_or_clipping():
-    assert SGD(lr=0.1).plain_descent_rate() == pytest.approx(0.1)
-    assert SGD(lr=0.1, momentum=0.5).plain_descent_rate() is None
-    assert SGD(lr=0.1, clipnorm=1.0).plain_descent_rate() is None
-    assert RMSprop().plain_descent_rate() is None
-    opt = SGD(lr=1.0, decay=1.0)
-    opt.count_step()
-    opt.count_step()
-    assert int(opt.iterations) == 2
-    assert opt.plain_descent_rate() == pytest.approx(1 / 3)  # lr / (1 + decay * iterations)

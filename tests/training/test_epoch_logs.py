@@ -39,7 +39,8 @@ def test_bulk_scoring_of_many_epochs_matches_batch_means():
     logs = []
     for batches in epochs:
         log = LogAccumulator(objective, per_batch=False)
-        log.add_batches([p for p, _ in batches], [y for _, y in batches])
+        for p, y in batches:
+            log.add([p], [y], [None], None, len(p))
         logs.append(log)
     logs.insert(1, None)
     means = epoch_means(logs)
@@ -77,7 +78,8 @@ def test_custom_metric_over_the_whole_batch_is_averaged_batch_by_batch():
     assert not objective.scores_in_bulk
     batches = _batches(5, 3)
     log = LogAccumulator(objective, per_batch=False)
-    log.add_batches([p for p, _ in batches], [y for _, y in batches])
+    for p, y in batches:
+        log.add([p], [y], [None], None, len(p))
     expected = np.mean([p.max().item() for p, _ in batches])
     assert log.means()[1] == pytest.approx(expected, rel=1e-6)
 
@@ -132,8 +134,6 @@ def test_interrupted_fit_keeps_the_finished_epochs_in_history():
     model = _model()
 
     class StopAtThirdEpoch(Callback):
-        needs_epoch_logs = False  # only watches the epoch count
-
         def on_epoch_begin(self, epoch, logs=None):
             if epoch == 2:
                 raise KeyboardInterrupt
@@ -145,25 +145,35 @@ def test_interrupted_fit_keeps_the_finished_epochs_in_history():
 
 
 def test_waiting_epochs_are_reported_early_when_their_outputs_grow_large(monkeypatch):
-    from cornu.training import trainer
-    monkeypatch.setattr(trainer, "PENDING_BYTES", 1)  # every epoch is over the limit
+    from cornu.training import loops
+    monkeypatch.setattr(loops, "PENDING_BYTES", 1)  # every epoch is over the limit
     x, y = _data()
     model = _model()
-    seen = []
+    reported = []
+    original = loops.EpochsToScore.report
 
-    class Spy(Callback):
-        needs_epoch_logs = False  # only looks at History during training
+    def spy(self, callbacks):
+        reported.append([epoch for epoch, _, _ in self.epochs])
+        original(self, callbacks)
 
-        def on_epoch_begin(self, epoch, logs=None):
-            seen.append(len(self.model.history.epoch))
-
-    history = model.fit(x, y, epochs=3, verbose=0, callbacks=[Spy()])
-    assert seen == [0, 1, 2]  # each epoch was reported before the next began
+    monkeypatch.setattr(loops.EpochsToScore, "report", spy)
+    history = model.fit(x, y, epochs=3, verbose=0)
+    assert reported == [[0], [1], [2], []]  # each epoch scored before the next began
     assert history.epoch == [0, 1, 2] and len(history.history["loss"]) == 3
 
 
+def test_a_metric_that_cannot_be_computed_fails_on_the_first_batch():
+    model = Sequential([layers.Dense(3, activation="softmax", input_shape=(2,))])
+    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["mae"])
+    x = np.zeros((40, 2), "float32")
+    y = np.zeros((40, 1), "float32")
+    with pytest.raises(ValueError, match="mean_absolute_error"):
+        model.fit(x, y, epochs=5, batch_size=8, verbose=0)
+    assert model.optimizer.get_weights()[0] == 1  # one step trained, then it failed
+
+
 def test_batch_stream_chunks_are_views_made_once():
-    from cornu.training.steps.reference import BatchStream
+    from cornu.training.data.array_adapter import BatchStream
     x = np.arange(10, dtype="float32").reshape(5, 2)
     stream = BatchStream([x, None], 2, False, None)
     first = stream.chunks(2)

@@ -8,6 +8,8 @@ Example:
     >>> standardize([[1, 2], [3, 4]], ['dense_1_input'], [(None, 2)], 'input')[0].dtype
     dtype('float32')
 """
+import warnings
+
 import numpy as np
 import torch
 
@@ -75,7 +77,8 @@ def _cast(array, dtype):
     return np.ascontiguousarray(array, dtype=np.float32)
 
 
-def standardize(data, names, shapes, what, dtypes=None, check_batch_axis=False, hint=None):
+def standardize(data, names, shapes, what, dtypes=None, check_batch_axis=False, hint=None,
+                argument="x"):
     """Returns one float32 (or int64) array per name, shape-checked.
 
     Args:
@@ -86,7 +89,11 @@ def standardize(data, names, shapes, what, dtypes=None, check_batch_axis=False, 
         dtypes: expected torch dtypes per name, or None for floats.
         check_batch_axis: whether to check the batch dimension too.
         hint: a function (index, array) -> extra advice appended to shape errors.
+        argument: the argument the data came in (``'x'``, ``'y'``), for messages.
     """
+    if data is None:
+        raise ValueError(f"No data given for {argument}: the model expects {what} data for "
+                         f"{names}. Pass arrays (or a list or dict of them).")
     items = _as_list(data, names)
     if len(items) != len(names):
         raise ValueError(f"Error when checking model {what}: the list of NumPy arrays that you "
@@ -115,6 +122,41 @@ def _check_shape(array, name, shape, what, check_batch_axis, hint):
             raise ValueError(f"Error when checking {what}: expected {name} to have shape "
                              f"{tuple(shape[1:])} but got array with shape {tuple(received)}"
                              f"{hint}")
+
+
+def check_not_empty(xs, method):
+    """Raises a clear error when the inputs hold no sample.
+
+    Args:
+        xs: the input arrays.
+        method: the method called, e.g. ``'fit'``.
+    """
+    if xs and len(xs[0]) == 0:
+        raise ValueError(f"{method}() got no samples: the input array has shape "
+                         f"{xs[0].shape}. Pass at least one sample (check the slicing or "
+                         "filtering that made the array).")
+
+
+def warn_non_finite(arrays, arguments, names):
+    """Warns, naming the array and the count, when float arrays hold NaN or infinite values
+    (training on them gives a ``nan`` loss).
+
+    Args:
+        arrays: the arrays.
+        arguments: the argument each came in (``'x'`` or ``'y'``).
+        names: the model input/output name of each.
+    """
+    for array, argument, name in zip(arrays, arguments, names):
+        if array.dtype.kind != "f" or array.size == 0:
+            continue
+        if np.isfinite(array.min()) and np.isfinite(array.max()):
+            continue
+        nans = int(np.count_nonzero(np.isnan(array)))
+        infinite = int(np.count_nonzero(np.isinf(array)))
+        warnings.warn(f"{argument} (for {name!r}) holds {nans} NaN and {infinite} infinite "
+                      f"values out of {array.size}: the loss will be nan. Remove or fill them "
+                      "before training, e.g. np.nan_to_num(x) or DataFrame.fillna().",
+                      RuntimeWarning, stacklevel=3)
 
 
 def target_shapes(loss_fns, output_shapes):
@@ -244,17 +286,3 @@ def split_validation(arrays, validation_split):
     train = [None if a is None else a[:split_at] for a in arrays]
     val = [None if a is None else a[split_at:] for a in arrays]
     return train, val
-
-
-def batch_shuffle(index_array, batch_size):
-    """Shuffles batch-sized chunks of indices (``shuffle='batch'``), keeping the tail last.
-
-    Args:
-        index_array: the sample indices.
-        batch_size: the chunk size.
-    """
-    batch_count = len(index_array) // batch_size
-    last = index_array[batch_count * batch_size:]
-    chunks = index_array[:batch_count * batch_size].reshape((batch_count, batch_size))
-    np.random.shuffle(chunks)
-    return np.append(chunks.flatten(), last)

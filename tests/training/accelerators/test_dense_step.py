@@ -1,11 +1,24 @@
-"""The hand-derived Dense-stack step against the general autograd step: same updates."""
+"""The Dense-chain step against the reference (autograd) step: the same updates."""
 import numpy as np
 import pytest
 import torch
 
 from cornu import layers, optimizers
-from cornu.training.steps.reference import TrainStep
 from cornu.models import Model, Sequential
+from cornu.training.accelerators.dense.step import DenseChainStep
+from cornu.training.steps.reference import ReferenceStep
+
+
+def dense_step(model, training=True):
+    """The Dense-chain step of a compiled model (it must be admitted)."""
+    step = DenseChainStep.admit(model, model._ensure_objective(),
+                                model.optimizer if training else None)
+    assert step is not None
+    return step
+
+
+def reference_step(model):
+    return ReferenceStep(model, model._ensure_objective(), model.optimizer)
 
 CONFIGS = [
     ("relu", "relu", "linear", "mse", 1),
@@ -64,9 +77,7 @@ def test_dense_step_matches_autograd(first, second, last, loss, units, optimizer
     slow.set_weights(fast.get_weights())
     fast.compile(optimizers.get(optimizer), loss)
     slow.compile(optimizers.get(optimizer), loss)
-    fast_step, slow_step = fast._step(), slow._step()
-    slow_step.dense = None
-    assert fast_step.dense is not None
+    fast_step, slow_step = dense_step(fast), reference_step(slow)
     for _ in range(3):
         out_fast, _ = fast_step.train([x], [y], [None])
         out_slow, _ = slow_step.train([x], [y], [None])
@@ -80,8 +91,7 @@ def test_dense_step_with_dropout_keeps_expected_scale():
     model = Sequential([layers.Dense(3, input_shape=(4,), kernel_initializer="ones"),
                         layers.Dropout(0.5), layers.Dense(1, kernel_initializer="ones")])
     model.compile(optimizers.SGD(lr=0.0), "mse")
-    step = model._step()
-    assert step.dense is not None
+    step = dense_step(model)
     x = torch.ones(20000, 4)
     out, _ = step.train([x], [torch.zeros(20000, 1)], [None])
     values = out[0].numpy()
@@ -89,26 +99,26 @@ def test_dense_step_with_dropout_keeps_expected_scale():
     assert values.mean() == pytest.approx(12.0, rel=0.03)
 
 
-def test_unsupported_models_use_autograd():
+def test_unsupported_models_take_the_reference_step():
     with_regularizer = Sequential([layers.Dense(2, input_shape=(3,), kernel_regularizer="l2")])
     with_regularizer.compile("sgd", "mse")
-    assert with_regularizer._step().dense is None
+    assert with_regularizer._step().name == "reference"
     elu = Sequential([layers.Dense(2, input_shape=(3,), activation="elu")])
     elu.compile("sgd", "mse")
-    assert elu._step().dense is None
+    assert elu._step().name == "reference"
     hinge = Sequential([layers.Dense(2, input_shape=(3,))])
     hinge.compile("sgd", "hinge")
-    assert hinge._step().dense is None
+    assert hinge._step().name == "reference"
     frozen = Sequential([layers.Dense(2, input_shape=(3,)), layers.Dense(1)])
     frozen.layers[0].trainable = False
     frozen.compile("sgd", "mse")
-    assert frozen._step().dense is not None
+    assert frozen._step().name == "dense-chain"
     before = frozen.layers[0].get_weights()
     frozen.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
     np.testing.assert_array_equal(before[0], frozen.layers[0].get_weights()[0])
 
 
-def test_sample_weights_fall_back_to_autograd_per_batch():
+def test_sample_weights_go_to_the_reference_step_per_batch():
     model = Sequential([layers.Dense(1, input_shape=(2,))])
     model.compile(optimizers.SGD(lr=0.0), "mse")
     loss = model.train_on_batch(np.ones((2, 2)), np.zeros((2, 1)), sample_weight=np.array([1., 0.]))
@@ -126,24 +136,24 @@ def test_functional_chain_takes_the_fast_path_and_matches_its_sequential_twin(
     functional = _functional_twin(sequential)
     sequential.compile(optimizers.Adam(), loss)
     functional.compile(optimizers.Adam(), loss)
-    assert functional._step().dense is not None
+    assert functional._step().name == "dense-chain"
     sequential.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
     functional.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
     for a, b in zip(sequential.get_weights(), functional.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
-def test_branching_functional_models_use_autograd():
+def test_branching_functional_models_take_the_reference_step():
     a = layers.Input(shape=(3,))
     b = layers.Input(shape=(3,))
     model = Model([a, b], layers.Dense(1)(layers.add([a, b])))
     model.compile("sgd", "mse")
-    assert model._step().dense is None
+    assert model._step().name == "reference"
     shared = layers.Dense(3)
     x = layers.Input(shape=(3,))
     twice = Model(x, shared(shared(x)))
     twice.compile("sgd", "mse")
-    assert twice._step().dense is None
+    assert twice._step().name == "reference"
 
 
 def test_dense_step_dropout_gradients_follow_the_drawn_mask():
@@ -151,8 +161,7 @@ def test_dense_step_dropout_gradients_follow_the_drawn_mask():
     model = Sequential([layers.Dense(6, input_shape=(4,), kernel_initializer="ones"),
                         layers.Dropout(0.5), layers.Dense(1, kernel_initializer="ones")])
     model.compile(optimizers.SGD(lr=0.01), "mse")
-    step = model._step()
-    assert step.dense is not None
+    step = dense_step(model)
     out, _ = step.train([torch.ones(1, 4)], [torch.zeros(1, 1)], [None])
     kernel1, _, kernel2, _ = model.get_weights()
     # h = 4 per unit, kept units scaled by 2: h' = 8 m with m in {0, 1}; out = sum(h')
@@ -165,7 +174,7 @@ def test_dense_step_dropout_gradients_follow_the_drawn_mask():
     np.testing.assert_array_equal(kernel1[:, ~kept], 1.0)
 
 
-def test_dense_step_trains_batches_of_changing_sizes_in_one_call():
+def test_dense_step_trains_batches_of_changing_sizes():
     rng = np.random.RandomState(2)
     model = _model("relu", "relu", "sigmoid", 1, False)
     twin = _model("relu", "relu", "sigmoid", 1, False)
@@ -175,9 +184,9 @@ def test_dense_step_trains_batches_of_changing_sizes_in_one_call():
     batches = [(torch.from_numpy(rng.randn(rows, 5).astype("float32")),
                 torch.from_numpy(rng.randint(0, 2, (rows, 1)).astype("float32")))
                for rows in (8, 3, 8, 1, 8)]
-    outs = model._step().dense.train_batches(batches)
-    twin_step = twin._step()
-    twin_step.dense = None
+    step = dense_step(model)
+    outs = [step.train([x], [y], [None])[0][0] for x, y in batches]
+    twin_step = reference_step(twin)
     for (x, y), out in zip(batches, outs):
         expected, _ = twin_step.train([x], [y], [None])
         np.testing.assert_allclose(out.numpy(), expected[0].numpy(), rtol=1e-5, atol=1e-6)
@@ -198,9 +207,8 @@ def test_dense_step_saturated_outputs_get_the_clipped_gradient(last, loss, units
     slow.set_weights(fast.get_weights())
     for m in (fast, slow):
         m.compile(optimizers.SGD(lr=0.1), loss)
-    slow_step = slow._step()
-    slow_step.dense = None
-    out, _ = fast._step().train([x], [y], [None])
+    slow_step = reference_step(slow)
+    out, _ = dense_step(fast).train([x], [y], [None])
     p = out[0].numpy()
     assert ((p < 1e-7) | (p > 1 - 1e-7)).any()
     slow_step.train([x], [y], [None])
@@ -209,15 +217,15 @@ def test_dense_step_saturated_outputs_get_the_clipped_gradient(last, loss, units
 
 
 @pytest.mark.parametrize("optimizer", ["sgd", "rmsprop", "adam", "nadam", "adadelta"])
-def test_fast_and_autograd_steps_share_optimizer_state_freely(optimizer):
+def test_the_two_steps_share_optimizer_state_freely(optimizer):
     rng = np.random.RandomState(1)
     x = rng.randn(32, 5).astype("float32")
     y = (x[:, :1] > 0).astype("float32")
     model = _model("relu", "relu", "sigmoid", 1, False)
     model.compile(optimizers.get(optimizer), "binary_crossentropy")
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # fast step, in inference mode
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # Dense-chain step, in inference mode
     weights = np.ones(32)
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0, sample_weight=weights)  # autograd
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0, sample_weight=weights)  # reference
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     state = model.optimizer.weights + [p for layer in model.layers for p in layer.weights]
     assert not any(t.is_inference() for t in state)
@@ -231,7 +239,7 @@ def test_evaluate_of_a_dense_stack_matches_numpy_in_any_batching():
     y = rng.randn(10, 1).astype("float32")
     model = _model("relu", "tanh", "linear", 1, False)
     model.compile("sgd", "mse", metrics=["mae"])
-    assert model._evaluation_step().dense_forward is not None
+    assert model._step(training=False).name == "dense-chain"
     kernels = model.get_weights()
     h = np.maximum(x @ kernels[0] + kernels[1], 0)
     h = np.tanh(h @ kernels[2] + kernels[3])

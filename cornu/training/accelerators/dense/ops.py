@@ -1,19 +1,20 @@
-"""The layers of the hand-derived Dense-stack step (``dense_step``): forward and backward.
+"""The layers of the Dense-chain step (``dense.step``): forward and backward, by hand.
 
-Each op runs one layer on the kernels fastest for its size (``linear_kernels``) and keeps what
+Each op runs one layer on the kernels fastest for its size (``cornu.kernels.linear``) and keeps what
 its backward pass needs. Work tensors are reused from step to step (allocating and freeing a
 tensor costs about as much as a small operation) and activations run in place.
 
 Example:
-    >>> op = DenseOp(layer, activations.relu, grads={}, keeps_output=False)  # doctest: +SKIP
+    >>> op = DenseOp(layer, activations.relu, trainable=True, keeps_output=False)  # doctest: +SKIP
     >>> out = op.forward(x)  # doctest: +SKIP
 """
 import numpy as np
 import torch
 
 from cornu import activations
+from cornu.layers.core import dropout_mask
 from cornu.kernels.linear import (numpy_max_rows, numpy_threaded_rows, onednn_linear,
-                                         onednn_min_rows)
+                                  onednn_min_rows)
 
 aten = torch.ops.aten
 
@@ -79,17 +80,17 @@ class DenseOp:
     Args:
         layer: the ``Dense`` layer.
         act: its activation (or that of the ``Activation`` layer folded into it).
-        grads: dict ``id(param) -> gradient buffer view`` of the trainable parameters.
+        trainable: whether the layer's weights are trained (their ``.grad`` is then written).
         keeps_output: whether its outputs outlive the step (the model's outputs, kept for
             the epoch's logs): they are then fresh tensors, not reused buffers.
     """
 
-    def __init__(self, layer, act, grads, keeps_output):
+    def __init__(self, layer, act, trainable, keeps_output):
         self.kernel, self.bias = layer.kernel, layer.bias
         self.kernel_t = self.kernel.t()
         self.activate, self.activation_backward = ACTIVATIONS[act]
-        self.grad_kernel = grads.get(id(self.kernel))
-        self.grad_bias = None if self.bias is None else grads.get(id(self.bias))
+        self.grad_kernel = self.kernel.grad if trainable else None
+        self.grad_bias = None if self.bias is None or not trainable else self.bias.grad
         self.min_onednn_rows = onednn_min_rows(self.kernel)
         self.max_numpy_rows = numpy_max_rows(self.kernel)
         #: batch sizes whose NumPy products need ``numpy_blas_one_thread``
@@ -164,64 +165,51 @@ class DenseOp:
         self.inputs, self.outputs = x, out
         return out
 
-    def backward(self, grad, activated, input_grad, descent_rate=None):
-        """Writes this layer's gradients; returns dLoss/d(inputs) when ``input_grad``.
+    def backward(self, grad, activated, input_grad):
+        """Writes this layer's gradients into its parameters' ``.grad``; returns
+        dLoss/d(inputs) when ``input_grad``.
 
         Args:
             grad: dLoss/d(outputs), or dLoss/dz when ``activated`` is False (may be
                 overwritten).
             activated: whether ``grad`` still has to go through the activation.
             input_grad: whether the gradient of the inputs is needed.
-            descent_rate: when given (plain gradient descent), the weights are also updated
-                here, ``w -= rate * dLoss/dw`` (inside the gradient product where the kernel
-                allows it; the gradient buffers are then left as they were).
         """
         if activated and self.activation_backward is not None:
             grad = self.activation_backward(grad, self.outputs)
         rows = grad.shape[0]
         if rows <= self.max_numpy_rows:
-            return self._numpy_backward(self._numpy_of(grad), rows, input_grad, descent_rate)
-        # the inputs' gradient first: it needs the kernel before any update
+            return self._numpy_backward(self._numpy_of(grad), rows, input_grad)
         result = torch.mm(grad, self.kernel_t, out=self.buffers(rows)[1]) if input_grad \
             else None
         if self.kernel_grad_t is not None:
-            grad_kernel = torch.mm(grad.t(), self.inputs, out=self.kernel_grad_t).t()
-            if descent_rate is None:
-                self.grad_kernel.copy_(grad_kernel)
-            else:
-                self.kernel.add_(grad_kernel, alpha=-descent_rate)
+            self.grad_kernel.copy_(torch.mm(grad.t(), self.inputs, out=self.kernel_grad_t).t())
         elif self.grad_kernel is not None:
-            if descent_rate is None:
-                torch.mm(self.inputs.t(), grad, out=self.grad_kernel)
-            else:
-                self.kernel.addmm_(self.inputs.t(), grad, alpha=-descent_rate)
+            torch.mm(self.inputs.t(), grad, out=self.grad_kernel)
         if self.grad_bias is not None:
-            if descent_rate is None:
-                torch.sum(grad, 0, out=self.grad_bias)
-            else:
-                self.bias.add_(grad.sum(0), alpha=-descent_rate)
+            torch.sum(grad, 0, out=self.grad_bias)
         return result
 
-    def _numpy_backward(self, grad, rows, input_grad, descent_rate):
+    def _numpy_backward(self, grad, rows, input_grad):
         _, grad_in, _, grad_in_np, ones = self.buffers(rows)
-        if input_grad:  # first: it needs the kernel before any update
+        if input_grad:
             np.dot(grad, self.kernel_t_np, out=grad_in_np)
         if self.grad_kernel is not None:
             np.dot(self.inputs_np.T, grad, out=self.grad_kernel_np)
-            if descent_rate is not None:
-                self.kernel.add_(self.grad_kernel, alpha=-descent_rate)
         if self.grad_bias is not None:
             np.dot(ones, grad, out=self.grad_bias_np)  # column sums
-            if descent_rate is not None:
-                self.bias.add_(self.grad_bias, alpha=-descent_rate)
         return grad_in if input_grad else None
 
 
 class DropoutOp:
-    """Inverted dropout: keeps each unit with probability ``1 - rate``, scaled up to match."""
+    """A ``Dropout`` layer: the same mask as the layer draws (``dropout_mask``), when active.
 
-    def __init__(self, rate):
-        self.keep = 1.0 - rate
+    Args:
+        layer: the ``Dropout`` layer.
+    """
+
+    def __init__(self, layer):
+        self.layer = layer
         self.mask = None
 
     def forward(self, x):
@@ -230,16 +218,15 @@ class DropoutOp:
         Args:
             x: the input batch.
         """
-        self.mask = torch.empty_like(x).bernoulli_(self.keep).div_(self.keep)
+        self.mask = dropout_mask(x, self.layer.rate)
         return x * self.mask
 
-    def backward(self, grad, activated, input_grad, descent_rate=None):
+    def backward(self, grad, activated, input_grad):
         """The inputs' gradient: ``grad`` through the same mask (overwrites ``grad``).
 
         Args:
             grad: dLoss/d(outputs).
             activated: unused (dropout has no activation).
             input_grad: unused (the gradient is always passed on).
-            descent_rate: unused (dropout has no weights).
         """
         return grad.mul_(self.mask)

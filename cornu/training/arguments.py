@@ -1,0 +1,40 @@
+"""Checks of the arguments of ``compile``/``fit``/``evaluate``/``predict``, with messages that
+say what was wrong and how to fix it.
+
+Example:
+    >>> check_keywords({'epoch': 5}, ['epochs', 'verbose'], 'fit')
+    Traceback (most recent call last):
+    ...
+    TypeError: fit() got an unexpected keyword argument 'epoch'. Did you mean 'epochs'?
+"""
+import numbers
+
+from cornu.utils.suggestions import suggestion
+
+
+def check_keywords(kwargs, allowed, where):
+    """Raises ``TypeError`` for the first keyword argument not in ``allowed``.
+
+    Args:
+        kwargs: the extra keyword arguments received.
+        allowed: the method's argument names.
+        where: the method's name, e.g. ``'fit'``.
+    """
+    for key in kwargs:
+        raise TypeError(f"{where}() got an unexpected keyword argument {key!r}."
+                        f"{suggestion(key, allowed)}")
+
+
+def positive_int(value, name):
+    """``value`` as an int when it is a positive integer, else a ``ValueError``.
+
+    Args:
+        value: the argument's value.
+        name: the argument's name, for the message.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and value >= 1 \
+                and float(value).is_integer():
+            return int(value)
+        raise ValueError(f"{name} must be a positive integer, received {value!r}.")
+    return int(value)
