@@ -35,3 +35,25 @@ def home(tmp_path, monkeypatch):
     folder = tmp_path / "keras_home"
     monkeypatch.setenv("KERAS_HOME", str(folder))
     return folder
+
+
+@pytest.fixture(params=["auto", "reference", "compiled"])
+def every_step(request, monkeypatch):
+    """Runs a test under each training step: ``auto`` (an accelerator where one admits the
+    model), ``reference`` (no accelerator) and ``compiled`` (``jit_compile=True``; with the
+    ``aot_eager`` backend, which traces and differentiates as inductor does but skips its C++
+    code generation, so that hundreds of models compile in seconds)."""
+    from cornu.training import trainer
+    from cornu.training.steps import compiled, select
+    if request.param == "reference":
+        monkeypatch.setattr(select, "ACCELERATORS", ())
+    elif request.param == "compiled":
+        monkeypatch.setattr(compiled, "BACKEND", "aot_eager")
+        original = select.select_step
+
+        def compiled_step(model, objective, optimizer, run_eagerly=False, jit_compile=False,
+                          previous=None):
+            return original(model, objective, optimizer, jit_compile=True, previous=previous)
+
+        monkeypatch.setattr(trainer, "select_step", compiled_step)
+    return request.param

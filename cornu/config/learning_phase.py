@@ -14,10 +14,18 @@ Example:
     1
 """
 import contextlib
-import contextvars
+import threading
 
 _FIXED = [None]
-_SCOPED = contextvars.ContextVar("cornu_learning_phase", default=None)
+
+
+class _Scoped(threading.local):
+    def __init__(self):  # runs in each thread on its first use
+        super().__init__()
+        self.phase = None
+
+
+_SCOPED = _Scoped()
 
 
 def _check(value):
@@ -47,7 +55,7 @@ def fixed_learning_phase():
 
 def learning_phase_value():
     """The phase in force for layers: the scoped one, else the fixed one, else None."""
-    scoped = _SCOPED.get()
+    scoped = _SCOPED.phase
     return _FIXED[0] if scoped is None else scoped
 
 
@@ -58,11 +66,11 @@ def learning_phase_scope(value):
     Args:
         value: 0 or 1.
     """
-    token = _SCOPED.set(_check(value))
+    previous, _SCOPED.phase = _SCOPED.phase, _check(value)
     try:
         yield
     finally:
-        _SCOPED.reset(token)
+        _SCOPED.phase = previous
 
 
 def reset_learning_phase():

@@ -4,7 +4,8 @@ where the losses it adds go.
 Every layer call on data runs inside a ``CallContext`` (see ``layer_call``). Contexts nest: a
 layer calling sublayers inside its ``call`` gives them its own training mode, and the losses
 they add flow up to the outermost context, where a training step collects them. The context
-lives in a ``ContextVar``, so concurrent calls from several threads never see each other's.
+is per thread (``threading.local``, which ``torch.compile`` can trace through), so concurrent
+calls from several threads never see each other's.
 
 Example:
     >>> with CallScope(training=True) as context:
@@ -13,11 +14,18 @@ Example:
     >>> resolve_training(None)
     False
 """
-import contextvars
+import threading
 
 from cornu.config import learning_phase_value
 
-_CURRENT = contextvars.ContextVar("cornu_call_context", default=None)
+
+class _Current(threading.local):
+    def __init__(self):  # runs in each thread on its first use
+        super().__init__()
+        self.context = None
+
+
+_CURRENT = _Current()
 
 
 class CallContext:
@@ -37,17 +45,19 @@ class CallContext:
 
 def current_context():
     """The ``CallContext`` of the layer call running now in this thread, or None."""
-    return _CURRENT.get()
+    return _CURRENT.context
 
 
 def enter(context):
-    """Makes ``context`` current; returns the token that ``leave`` needs."""
-    return _CURRENT.set(context)
+    """Makes ``context`` current; returns the token (the previous context) ``leave`` needs."""
+    previous = _CURRENT.context
+    _CURRENT.context = context
+    return previous
 
 
 def leave(token):
     """Restores the context that was current before ``enter`` returned ``token``."""
-    _CURRENT.reset(token)
+    _CURRENT.context = token
 
 
 def phase_or(default):
@@ -75,7 +85,7 @@ def resolve_training(training):
     phase = learning_phase_value()
     if phase is not None:
         return bool(phase)
-    context = _CURRENT.get()
+    context = _CURRENT.context
     return False if context is None else context.training
 
 
@@ -94,8 +104,8 @@ class CallScope:
         self.token = None
 
     def __enter__(self):
-        self.token = _CURRENT.set(self.context)
+        self.token = enter(self.context)
         return self.context
 
     def __exit__(self, *exc):
-        _CURRENT.reset(self.token)
+        leave(self.token)

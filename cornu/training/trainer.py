@@ -54,6 +54,7 @@ class Trainer:
         self._objective = None
         self._parameter_total = None
         self._gradient_outputs = None
+        self._compiled_steps = {}
 
     # ----------------------------------------------------------------- compile
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
@@ -92,6 +93,7 @@ class Trainer:
         self.run_eagerly, self.jit_compile = bool(run_eagerly), bool(jit_compile)
         self._compile_args = (loss, metrics, loss_weights, weighted_metrics)
         self._objective = None
+        self._compiled_steps = {}
         if self.built:
             self._ensure_objective()
 
@@ -130,9 +132,14 @@ class Trainer:
         return list(self._ensure_objective().names) if self._compile_args else []
 
     def _step(self, training=True):
-        """The step for this call (chosen afresh: see ``steps.select``)."""
-        return select_step(self, self._ensure_objective(), self.optimizer if training else None,
-                           run_eagerly=self.run_eagerly, jit_compile=self.jit_compile)
+        """The step for this call (chosen afresh: see ``steps.select``; a compiled step is
+        kept while the model stays the same)."""
+        step = select_step(self, self._ensure_objective(), self.optimizer if training else None,
+                           run_eagerly=self.run_eagerly, jit_compile=self.jit_compile,
+                           previous=self._compiled_steps.get(training))
+        if self.jit_compile:
+            self._compiled_steps[training] = step
+        return step
 
     # ----------------------------------------------------------------- data
     def _build_from_data(self, x):

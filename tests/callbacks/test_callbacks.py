@@ -9,6 +9,9 @@ from cornu.callbacks import (AliasedHistoryDict, Callback, CallbackList, History
                              default_key_aliases)
 from tests.fake_terminal import TerminalBuffer
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 FULL = '=' * 30
 INDEX_HOOKS = ('on_epoch_begin', 'on_epoch_end', 'on_batch_begin', 'on_batch_end',
                'on_train_batch_begin', 'on_train_batch_end', 'on_test_batch_begin',

@@ -7,6 +7,9 @@ from cornu import layers
 from cornu.graph.layer import Layer, Weight
 from cornu.models import Sequential
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 
 class Scale(Layer):
     """A custom layer as the books write them."""

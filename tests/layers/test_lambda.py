@@ -11,6 +11,9 @@ from cornu.layers.lambda_layer import safe_mode_enabled, unsafe_deserialization
 from cornu.models import Model, Sequential
 from cornu.utils.serialization import custom_object_scope, deserialize_keras_object
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 RNG = np.random.RandomState(0)
 
 

@@ -14,6 +14,9 @@ from cornu.layers.lambda_layer import unsafe_deserialization
 from cornu.models import Model, Sequential
 from tests.layers.layer_cases import CASES
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 
 def _random_input(shape, seed=0):
     return np.random.RandomState(seed).uniform(-2, 2, size=shape).astype("float32")

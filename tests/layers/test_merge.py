@@ -10,6 +10,9 @@ from cornu.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum
                                 Subtract)
 from cornu.models import Model
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 RNG = np.random.RandomState(0)
 
 

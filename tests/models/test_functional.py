@@ -6,6 +6,9 @@ import torch
 from cornu import layers, optimizers
 from cornu.models import Model, Sequential
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 RNG = np.random.RandomState(0)
 X1 = RNG.rand(8, 3).astype("float32")
 X2 = RNG.rand(8, 4).astype("float32")

@@ -7,6 +7,9 @@ from cornu import backend as K
 from cornu import layers
 from cornu.models import Model, Sequential
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 
 def book_mlp():
     model = Sequential()

@@ -9,6 +9,9 @@ from cornu.training.objective import CompiledObjective
 from cornu.training.epoch_logs import LogAccumulator, epoch_means
 from cornu.models import Sequential
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 
 def _objective(metrics=("acc",)):
     return CompiledObjective("binary_crossentropy", list(metrics), None, None, ["out"],

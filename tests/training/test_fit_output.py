@@ -2,9 +2,13 @@
 import re
 
 import numpy as np
+import pytest
 
 from cornu import layers
 from cornu.models import Sequential
+
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
 
 
 def _model():

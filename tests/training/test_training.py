@@ -10,6 +10,9 @@ from cornu import layers, optimizers
 from cornu.callbacks import Callback
 from cornu.models import Model, Sequential
 
+# every fit/evaluate/predict here runs under each training step
+pytestmark = pytest.mark.usefixtures("every_step")
+
 
 def linear_model(w=((1.0,), (2.0,)), b=(0.5,), optimizer=None, loss="mse", metrics=None):
     model = Sequential([layers.Dense(1, input_shape=(2,))])

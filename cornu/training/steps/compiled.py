@@ -4,7 +4,8 @@ loss compiled by ``torch.compile``.
 TorchDynamo captures the forward pass, the losses and the regularisation terms as one graph
 (AOTAutograd derives and compiles its backward graph too); the optimizer update and the
 constraints then run as on the reference step. The first batch of each new shape pays for the
-compilation (seconds on a CPU), so it pays off on long runs of large models. Random layers
+compilation (seconds on a CPU), so it pays off on long runs of large models; a model keeps its
+compiled step from one ``fit``/``evaluate`` call to the next while it stays the same. Random layers
 (Dropout) draw from the compiler's own generator, so their masks differ from the reference
 step's for the same seed; everything else computes the same values up to rounding.
 
@@ -12,6 +13,8 @@ Example:
     >>> model.compile('sgd', 'mse', jit_compile=True)  # doctest: +SKIP
     >>> model.fit(x, y)  # doctest: +SKIP
 """
+import types
+
 import torch
 
 from cornu.training.objective import output_masks
@@ -34,8 +37,13 @@ class CompiledStep(ReferenceStep):
 
     def __init__(self, model, objective, optimizer):
         super().__init__(model, objective, optimizer)
-        self._compiled_loss = torch.compile(self._loss, backend=BACKEND)
-        self._compiled_forward = torch.compile(self.forward, backend=BACKEND)
+        self._compiled_loss = torch.compile(_own_copy(self._loss), backend=BACKEND)
+        self._compiled_forward = torch.compile(_own_copy(self.forward), backend=BACKEND)
+        self.key = step_key(model, objective, optimizer)
+
+    def still_valid(self, model, objective, optimizer):
+        """Whether this step may serve another call for the same model (nothing changed)."""
+        return self.key == step_key(model, objective, optimizer)
 
     def _loss(self, xs, ys, sws):
         outs, call_losses = self.forward(xs, True)
@@ -76,3 +84,23 @@ class CompiledStep(ReferenceStep):
         with torch.no_grad():
             outs, call_losses = self._compiled_forward(xs, False)
             return outs, self.extra_losses(call_losses)
+
+
+def step_key(model, objective, optimizer):
+    """What a compiled step depends on: the objective, the optimizer, and which weights train."""
+    return (id(objective), id(optimizer),
+            tuple((id(p), p.requires_grad) for p in model.parameters()))
+
+
+def _own_copy(method):
+    """``method`` with a code object of its own.
+
+    TorchDynamo keeps its compiled graphs per code object, up to a small limit; every compiled
+    step sharing ``_loss``'s code would soon exhaust it (and fall back to eager code) in a
+    session that compiles several models, so each step compiles a copy.
+    """
+    function = method.__func__
+    code = function.__code__.replace(co_name=f"{function.__name__}_{id(method.__self__):x}")
+    copy = types.FunctionType(code, function.__globals__, code.co_name, function.__defaults__,
+                              function.__closure__)
+    return types.MethodType(copy, method.__self__)

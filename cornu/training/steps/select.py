@@ -20,7 +20,8 @@ from cornu.training.steps.reference import ReferenceStep
 ACCELERATORS = (DenseChainStep,)
 
 
-def select_step(model, objective, optimizer, run_eagerly=False, jit_compile=False):
+def select_step(model, objective, optimizer, run_eagerly=False, jit_compile=False,
+                previous=None):
     """The training step for a model: an accelerator that admits it, else the reference step.
 
     Args:
@@ -29,10 +30,14 @@ def select_step(model, objective, optimizer, run_eagerly=False, jit_compile=Fals
         optimizer: its optimizer, or None for a step that only evaluates.
         run_eagerly: take the reference step whatever the model.
         jit_compile: take the step compiled by ``torch.compile``.
+        previous: the compiled step of an earlier call, reused while still valid.
     """
     if run_eagerly:
         return ReferenceStep(model, objective, optimizer)
     if jit_compile:
+        if isinstance(previous, CompiledStep) and previous.still_valid(model, objective,
+                                                                       optimizer):
+            return previous
         return CompiledStep(model, objective, optimizer)
     for accelerator in ACCELERATORS:
         step = accelerator.admit(model, objective, optimizer)
