@@ -205,9 +205,10 @@ class OrderedEnqueuer(SequenceEnqueuer):
             try:
                 if isinstance(item, _Failure):
                     raise item.error
-                yield item.result() if hasattr(item, "result") else item.get()
+                batch = item.result() if hasattr(item, "result") else item.get()
             finally:
-                self.queue.task_done()
+                self.queue.task_done()  # taken: the pass may end (and on_epoch_end run)
+            yield batch
 
 
 def _run_generator_in_process(generator, shared_queue, stop, seed):

@@ -173,16 +173,3 @@ def test_a_metric_that_cannot_be_computed_fails_on_the_first_batch():
     with pytest.raises(ValueError, match="mean_absolute_error"):
         model.fit(x, y, epochs=5, batch_size=8, verbose=0)
     assert model.optimizer.get_weights()[0] == 1  # one step trained, then it failed
-
-
-def test_batch_stream_chunks_are_views_made_once():
-    from cornu.training.data.array_adapter import BatchStream
-    x = np.arange(10, dtype="float32").reshape(5, 2)
-    stream = BatchStream([x, None], 2, False, None)
-    first = stream.chunks(2)
-    assert stream.chunks(2) is first
-    assert [c[0].shape[0] for c in first] == [2, 2, 1] and first[0][1] is None
-    assert [c[0].shape[0] for c in stream.chunks(4)] == [4, 1]
-    x[0, 0] = 42.0  # views of the caller's array
-    assert first[0][0][0, 0].item() == 42.0
-    assert [b[0].shape[0] for b in stream.epoch()] == [2, 2, 1]
