@@ -41,7 +41,7 @@ def should_validate(epoch, validation_freq):
 
 
 def fit_loop(model, step, data, validation, callbacks, epochs, initial_epoch=0,
-             validation_freq=1, validation_step=None, history_only=False):
+             validation_freq=1, validation_step=None, history_only=False, tuner=None):
     """Trains ``model`` with ``step`` on the batches of ``data`` for some epochs.
 
     Args:
@@ -57,6 +57,7 @@ def fit_loop(model, step, data, validation, callbacks, epochs, initial_epoch=0,
         history_only: whether the model's ``History`` is the only callback: then nobody reads
             an epoch's logs before training ends, and the epochs are scored together at the
             end (``EpochsToScore``), with the same values.
+        tuner: a ``ThreadTuner`` to report each batch to, or None.
     """
     objective = step.objective
     batch_hooks = callbacks.needs_batch_logs
@@ -72,7 +73,11 @@ def fit_loop(model, step, data, validation, callbacks, epochs, initial_epoch=0,
                 size = len(xs[0])
                 if batch_hooks:
                     callbacks.on_batch_begin(index, {"batch": index, "size": size})
+                if tuner is not None:
+                    tuner.batch_started()
                 outs, extra = step.train(xs, ys, sws)
+                if tuner is not None:
+                    tuner.batch_done(size)
                 masks = output_masks(outs)
                 if not checked:  # a loss or metric that cannot be computed fails at once
                     objective.batch_values(ys, outs, sws, extra, masks)

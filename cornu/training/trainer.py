@@ -324,10 +324,10 @@ class Trainer:
         step = self._step()
         rows = batch_size or 32
         with train, (validation or _NoData()), \
-                RuntimeScope(rows * self._work_per_sample(), training=True):
+                RuntimeScope(rows * self._work_per_sample(), training=True) as runtime:
             loops.fit_loop(self, step, train, validation, callback_list, epochs,
                            initial_epoch, validation_freq, self._step(training=False),
-                           history_only=len(callback_list) == 1)
+                           history_only=len(callback_list) == 1, tuner=runtime.tuner)
         return self.history
 
     def _split(self, xs, ys, sws, validation_split):
