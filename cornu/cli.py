@@ -38,7 +38,7 @@ def main(argv=None):
         0
     """
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] in (["-h"], ["--help"]):
+    if argv[:1] in (["-h"], ["--help"]) or argv[:2] in (["run", "-h"], ["run", "--help"]):
         print(USAGE)
         return 0
     if argv[:1] == ["--version"]:

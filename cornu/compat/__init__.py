@@ -29,7 +29,7 @@ def install_keras_alias():
     if _installed_finder() is not None:
         return
     existing = sys.modules.get(ALIAS)
-    if existing is not None and existing is not sys.modules.get("cornu"):
+    if existing is not None and getattr(existing, "cornu", None) is not sys.modules.get("cornu"):
         raise RuntimeError(
             f"Cannot alias keras to cornu: a real keras ({getattr(existing, '__file__', '?')}) "
             f"is already imported. Install the alias before anything imports keras, e.g. run "
@@ -45,6 +45,6 @@ def uninstall_keras_alias():
     sys.meta_path.remove(finder)
     for name in finder.aliased:
         module = sys.modules.get(name)
-        if module is not None and module.__name__.split(".")[0] == "cornu":
+        if module is not None and module.__name__.split(".")[0] in ("cornu", ALIAS):
             del sys.modules[name]
     finder.aliased.clear()

@@ -2,7 +2,8 @@
 
 The alias modules are the cornu module objects themselves
 (``sys.modules['keras.layers'] is sys.modules['cornu.layers']``), so classes and functions are
-shared. Keras 2 module paths whose cornu home has another name are listed in
+shared; ``keras`` itself is a thin module over ``cornu`` whose ``__version__`` is the Keras
+version cornu follows (books check it), while ``cornu.__version__`` stays cornu's. Keras 2 module paths whose cornu home has another name are listed in
 :data:`RELOCATED`; they are used only when the same-named cornu module does not exist.
 ``tensorflow.keras`` is not aliased.
 
@@ -17,6 +18,9 @@ import importlib
 import importlib.abc
 import importlib.util
 import sys
+import types
+
+from cornu.config.keras_version import KERAS_VERSION
 
 ALIAS = "keras"
 TARGET = "cornu"
@@ -85,13 +89,37 @@ class _AliasLoader(importlib.abc.Loader):
     def create_module(self, spec):
         module = importlib.import_module(self.target)
         self.target_spec = module.__spec__
+        if self.alias_name == ALIAS:
+            return KerasPackage(module)
         return module
 
     def exec_module(self, module):
-        # The import system has just set module.__spec__ to the alias spec; the cornu module
-        # keeps its own spec (so reload() and find_spec('cornu...') still work).
-        module.__spec__ = self.target_spec
+        if not isinstance(module, KerasPackage):
+            # The import system has just set module.__spec__ to the alias spec; the cornu
+            # module keeps its own spec (so reload() and find_spec('cornu...') still work).
+            module.__spec__ = self.target_spec
         self.finder.aliased.add(self.alias_name)
+
+
+class KerasPackage(types.ModuleType):
+    """``keras`` under the alias: every attribute is cornu's, but ``__version__`` is the Keras
+    version cornu follows.
+
+    Args:
+        cornu_module: the ``cornu`` package.
+    """
+
+    def __init__(self, cornu_module):
+        super().__init__(ALIAS, cornu_module.__doc__)
+        self.__dict__["cornu"] = cornu_module
+        self.__path__ = list(cornu_module.__path__)
+        self.__version__ = KERAS_VERSION
+
+    def __getattr__(self, name):
+        return getattr(self.__dict__["cornu"], name)
+
+    def __dir__(self):
+        return sorted(set(dir(self.__dict__["cornu"])) | set(self.__dict__))
 
 
 def _module_exists(name):

@@ -16,7 +16,7 @@ import zlib
 import numpy as np
 
 from cornu.datasets.digests import DatasetIntegrityError
-from cornu.utils.data_utils import get_file
+from cornu.utils.data_utils import URLFetchError, get_file
 
 BASE_ORIGIN = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
 CACHE_SUBDIR = os.path.join("datasets", "fashion-mnist")
@@ -45,9 +45,17 @@ def load_data():
 
     Raises:
         DatasetIntegrityError: a cached file is not a valid gzipped IDX file.
+        URLFetchError: a file is not cached and could not be downloaded (the message says how
+            to fill the cache offline).
     """
-    paths = [get_file(name, origin=BASE_ORIGIN + name, cache_subdir=CACHE_SUBDIR)
-             for name in FILES]
+    try:
+        paths = [get_file(name, origin=BASE_ORIGIN + name, cache_subdir=CACHE_SUBDIR)
+                 for name in FILES]
+    except URLFetchError as error:
+        raise URLFetchError(
+            f"Fashion-MNIST is not in the Keras cache and could not be downloaded: {error}. "
+            "To fill the cache without network: `python -m cornu.datasets.offline "
+            "fashion_mnist`.") from error
     y_train, x_train, y_test, x_test = (read_idx_gz(path) for path in paths)
     return (x_train, y_train), (x_test, y_test)
 

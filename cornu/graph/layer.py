@@ -14,6 +14,8 @@ Example:
     >>> Scale()(torch.ones(2, 3)).shape
     torch.Size([2, 3])
 """
+import inspect
+
 import numpy as np
 import torch
 
@@ -28,6 +30,7 @@ from cornu.graph.call_context import current_context
 from cornu.graph.layer_call import NO_LOSSES, run_layer
 from cornu.graph.node import Node
 from cornu.utils.generic_utils import to_list, unpack_singleton
+from cornu.utils.suggestions import suggestion
 
 _ALLOWED_KWARGS = {"input_shape", "batch_input_shape", "batch_size", "dtype", "name",
                    "trainable", "weights", "input_dtype", "input_dim"}
@@ -88,8 +91,7 @@ class Layer(torch.nn.Module):
         super().__init__()
         unknown = set(kwargs) - _ALLOWED_KWARGS
         if unknown:
-            raise TypeError(f"Keyword argument not understood: {sorted(unknown)[0]!r} "
-                            f"(in {self.__class__.__name__}). Allowed: {sorted(_ALLOWED_KWARGS)}.")
+            raise TypeError(self._unknown_keyword_message(sorted(unknown)[0]))
         self.train(False)
         self.name = kwargs.get("name") or unique_object_name(self.__class__.__name__)
         self.dtype = kwargs.get("dtype") or kwargs.get("input_dtype") or floatx()
@@ -106,6 +108,21 @@ class Layer(torch.nn.Module):
         self._updates = []
         self._initial_weights = kwargs.get("weights")
         self.batch_input_shape = self._batch_input_shape_from(kwargs)
+
+    def _unknown_keyword_message(self, keyword):
+        """Names the keyword, the closest one the layer takes, and all it takes."""
+        own = []
+        for cls in type(self).__mro__:
+            if cls is Layer or "__init__" not in vars(cls):
+                continue
+            own += [name for name, parameter in inspect.signature(cls.__init__).parameters.items()
+                    if name != "self" and parameter.kind not in (parameter.VAR_KEYWORD,
+                                                                 parameter.VAR_POSITIONAL)
+                    and name not in own]
+        accepted = own + sorted(_ALLOWED_KWARGS)
+        return (f"Keyword argument not understood: {keyword!r} (in "
+                f"{self.__class__.__name__}).{suggestion(keyword, accepted)} "
+                f"{self.__class__.__name__} takes: {', '.join(accepted)}.")
 
     @staticmethod
     def _batch_input_shape_from(kwargs):

@@ -19,43 +19,15 @@ Example:
     >>> Lambda.from_config(config, safe_mode=False).function is square
     True
 """
-import contextlib
 import inspect
 import sys
-import threading
 
 import numpy as np
 import torch
 
 from cornu.graph.layer import Layer
+from cornu.saving.safe_mode import safe_mode_enabled, unsafe_deserialization  # noqa: F401
 from cornu.utils.serialization import get_custom_objects
-
-_state = threading.local()
-
-
-def safe_mode_enabled():
-    """True unless inside ``unsafe_deserialization()`` (in this thread)."""
-    return getattr(_state, "unsafe_depth", 0) == 0
-
-
-@contextlib.contextmanager
-def unsafe_deserialization():
-    """Allows ``Lambda.from_config`` (and so model loading) inside the ``with`` block.
-
-    Use it only for models from a source you trust: a Lambda runs arbitrary Python. The
-    functions themselves still come from ``custom_objects`` or already imported modules,
-    never from the file.
-
-    Example:
-        >>> with unsafe_deserialization():
-        ...     layer = Lambda.from_config(config, custom_objects={'square': square})
-    """
-    _state.unsafe_depth = getattr(_state, "unsafe_depth", 0) + 1
-    try:
-        yield
-    finally:
-        _state.unsafe_depth -= 1
-
 
 def _accepts_argument(function, name):
     try:

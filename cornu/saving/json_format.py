@@ -13,9 +13,10 @@ import json
 import numpy as np
 import torch
 
+from cornu.config.keras_version import KERAS_VERSION
 from cornu.saving.layer_config import deserialize
+from cornu.saving.safe_mode import unsafe_deserialization
 
-KERAS_VERSION = "2.2.4"
 BACKEND = "tensorflow"
 
 
@@ -65,17 +66,23 @@ def model_from_config(config, custom_objects=None):
     return deserialize(config, custom_objects=custom_objects)
 
 
-def model_from_json(json_string, custom_objects=None):
+def model_from_json(json_string, custom_objects=None, safe_mode=True):
     """Builds a model (fresh weights, not compiled) from ``model.to_json()`` output.
 
     Args:
         json_string: the JSON text.
         custom_objects: a dict from name to custom layer classes or functions.
+        safe_mode: False to allow ``Lambda`` layers (their functions are looked up by name,
+            never loaded from the text); only for files from a source you trust.
 
     Example:
         >>> model = model_from_json(open('model.json').read())  # doctest: +SKIP
     """
-    return model_from_config(json.loads(json_string), custom_objects=custom_objects)
+    config = json.loads(json_string)
+    if safe_mode:
+        return model_from_config(config, custom_objects=custom_objects)
+    with unsafe_deserialization():
+        return model_from_config(config, custom_objects=custom_objects)
 
 
 def model_from_yaml(yaml_string, custom_objects=None):

@@ -73,11 +73,20 @@ def test_import_through_alias_shares_module_objects(alias):
     from keras import backend as K
 
     import cornu.utils.np_utils
-    assert keras is cornu
+    assert keras.layers is cornu.layers and keras.Sequential is cornu.Sequential
     assert K is cornu.backend
     assert sys.modules["keras.utils"] is sys.modules["cornu.utils"]
     assert keras.utils.np_utils.to_categorical is cornu.utils.np_utils.to_categorical
     assert cornu.backend.__spec__.name == "cornu.backend"  # cornu keeps its own spec
+
+
+def test_keras_version_is_the_keras_2_version_cornu_follows(alias):
+    import keras
+    assert keras.__version__ == "2.2.4"
+    assert cornu.__version__ == "0.1.0"  # cornu's own, unchanged
+    major, minor = (int(part) for part in keras.__version__.split(".")[:2])
+    assert (major, minor) >= (2, 2)  # the books' check_version(keras, '2.2')
+    assert "Sequential" in dir(keras)
 
 
 def test_import_of_relocated_module(alias, monkeypatch):
@@ -140,7 +149,8 @@ from keras import backend as K
 import keras.utils.np_utils
 from keras.utils.np_utils import to_categorical
 import cornu, cornu.backend, cornu.utils
-assert keras is cornu and K is cornu.backend
+assert keras.models is cornu.models and K is cornu.backend
+assert keras.__version__ == '2.2.4' and cornu.__version__ != keras.__version__
 assert sys.modules['keras.utils'] is sys.modules['cornu.utils']
 print('argv', sys.argv)
 print('path0', sys.path[0])

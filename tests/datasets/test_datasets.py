@@ -157,6 +157,12 @@ def test_fashion_mnist_downloads_and_reads_idx(tmp_path, home, monkeypatch):
     assert (home / "datasets" / "fashion-mnist" / "t10k-images-idx3-ubyte.gz").is_file()
 
 
+def test_fashion_mnist_without_network_says_how_to_fill_the_cache(tmp_path, home, monkeypatch):
+    monkeypatch.setattr(fashion_mnist, "BASE_ORIGIN", (tmp_path / "nowhere").as_uri() + "/")
+    with pytest.raises(URLFetchError, match="python -m cornu.datasets.offline fashion_mnist"):
+        fashion_mnist.load_data()
+
+
 def test_fashion_mnist_truncated_idx_is_reported(tmp_path):
     path = tmp_path / "labels.gz"
     path.write_bytes(gzip.compress(idx_bytes(np.zeros(5, np.uint8), 2049)[:-1]))
