@@ -13,6 +13,7 @@ from cornu import (activations, constraints, initializers, losses, metrics,  # n
 from cornu import callbacks, layers, models, utils  # noqa: E402
 from cornu import datasets  # noqa: E402
 from cornu.compat import install_keras_alias, uninstall_keras_alias  # noqa: E402
+from cornu.config.metric_names import set_metric_names  # noqa: E402
 from cornu.layers import Input  # noqa: E402
 from cornu.models import Model, Sequential  # noqa: E402
 from cornu.utils.random import set_random_seed  # noqa: E402
@@ -30,5 +31,5 @@ def load_ipython_extension(ipython):
 
 __all__ = ["Input", "Model", "Sequential", "activations", "backend", "callbacks", "constraints",
            "datasets", "initializers", "install_keras_alias", "layers", "losses", "metrics",
-           "models", "optimizers", "regularizers", "set_random_seed", "uninstall_keras_alias",
-           "utils"]
+           "models", "optimizers", "regularizers", "set_metric_names", "set_random_seed",
+           "uninstall_keras_alias", "utils"]
