@@ -48,7 +48,21 @@ WORKLOADS = {
     "boston": "Boston 13-64-64-1, batch 1, ms/step",
     "predict1": "predict of 1 row (MNIST MLP), ms/call",
     "import": "import (textbook first line), s",
+    "mlp981_ref": "mlp981 on cornu's reference step (run_eagerly=True)",
+    "mnist_mlp_ref": "mnist_mlp on cornu's reference step (run_eagerly=True)",
+    "imdb_dense_ref": "imdb_dense on cornu's reference step (run_eagerly=True)",
+    "boston_ref": "boston on cornu's reference step (run_eagerly=True)",
+    "mnist_branch": "functional MNIST model, two Dense(256) towers concatenated, s/epoch",
+    "mnist_busy": "mnist_mlp with one competing CPU-bound process, s/epoch",
 }
+# Rows only some peers run: the reference-step rows compare cornu's autograd step with the hand
+# loop (the other peers have no such step); others show "–".
+ROW_PEERS = {name: ("cornu", "torch") for name in WORKLOADS if name.endswith("_ref")}
+# Rows run while this many other CPU-bound processes compete for the cores.
+COMPETING = {"mnist_busy": 1}
+# Derived rows: (label, numerator row, denominator row), shown as a factor per peer.
+SLOWDOWNS = {"mnist_busy_slowdown": ("busy / quiet MNIST epoch (mnist_busy / mnist_mlp)",
+                                     "mnist_busy", "mnist_mlp")}
 IMPORT_PROCESSES = 3  # fresh processes per repeat for the import row (after one untimed warm-up)
 RUN_TIMEOUT_S = 900
 
@@ -103,8 +117,27 @@ def run_once(peer, workload, args):
     return json.loads(lines[-1][len(RESULT_PREFIX):])
 
 
+def competing_processes(count):
+    """Starts `count` processes that keep a core busy (an endless loop); returns them."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def stop(processes):
+    for process in processes:
+        process.kill()
+        process.wait()
+
+
 def run_pair(peer, workload, args):
     """The measurements of one repeat: one process, or several fresh ones for `import`."""
+    if peer not in ROW_PEERS.get(workload, PEERS):
+        return [{"skipped": True}]
+    if workload in COMPETING:
+        others = competing_processes(COMPETING[workload])
+        try:
+            return [run_once(peer, workload, args)]
+        finally:
+            stop(others)
     if workload != "import":
         return [run_once(peer, workload, args)]
     warmup = run_once(peer, workload, args)  # fills the page cache; not recorded
@@ -128,6 +161,8 @@ def collect(args):
                 started = time.perf_counter()
                 results = run_pair(peer, workload, args)
                 runs[peer][workload].extend(results)
+                if results[-1].get("skipped"):
+                    continue
                 shown = results[-1].get("error") or format_value(median_value(results), results[-1])
                 log(f"[{count}/{total}] {workload:<10} {peer:<12} {shown}"
                     f"  ({time.perf_counter() - started:.0f} s)")
@@ -143,6 +178,8 @@ def format_value(value, result):
     if value is None:
         return "error"
     unit = result.get("unit", "")
+    if unit == "x":
+        return f"{value:.2f}x"
     unit = {"s/epoch": "s", "ms/step": "ms", "ms/call": "ms"}.get(unit, unit)
     text = f"{value:.0f}" if value >= 100 else f"{value:#.3g}"  # 3 significant digits, no exponent
     return f"{text} {unit}".strip()
@@ -151,11 +188,19 @@ def format_value(value, result):
 def summarize(runs, missing, args):
     """Rows of cells: {workload: {peer: (value, unit) or 'error' text or 'not installed'}}."""
     table = {}
-    for workload in args.only + ["memory"]:
+    slowdowns = [name for name, (_, top, bottom) in SLOWDOWNS.items()
+                 if top in args.only and bottom in args.only]
+    for workload in args.only + slowdowns + ["memory"]:
         row = {}
         for peer in args.peers:
             if peer in missing:
                 row[peer] = "not installed"
+                continue
+            if workload in SLOWDOWNS:
+                _, top, bottom = SLOWDOWNS[workload]
+                busy, quiet = table[top][peer], table[bottom][peer]
+                row[peer] = (busy[0] / quiet[0], "x") if isinstance(busy, tuple) \
+                    and isinstance(quiet, tuple) and quiet[0] > 0 else "–"
                 continue
             if workload == "memory":
                 rss = [result["rss_mb"] for name, results in runs[peer].items() if name != "import"
@@ -163,6 +208,9 @@ def summarize(runs, missing, args):
                 row[peer] = (max(rss), "MB") if rss else "–"
                 continue
             results = runs[peer][workload]
+            if results and all(result.get("skipped") for result in results):
+                row[peer] = "–"
+                continue
             value = median_value(results)
             if value is None:
                 errors = [result["error"] for result in results if "error" in result]
@@ -178,7 +226,7 @@ def cell_text(cell, baseline):
         return "error" if cell.startswith("error") else cell
     value, unit = cell
     text = format_value(value, {"unit": unit})
-    if isinstance(baseline, tuple) and baseline[0] > 0:
+    if unit != "x" and isinstance(baseline, tuple) and baseline[0] > 0:
         text += f" ({value / baseline[0]:.2f}x)"
     return text
 
@@ -190,7 +238,8 @@ def render(table, args, markdown):
     rows = []
     for workload, row in table.items():
         baseline = row.get(baseline_peer)
-        label = WORKLOADS.get(workload, "peak RSS of a workload process, MB")
+        label = WORKLOADS.get(workload) or SLOWDOWNS.get(workload, ("peak RSS of a workload "
+                                                                    "process, MB",))[0]
         if workload == "mlp981" and args.quick:
             label = label.replace("1000 epochs", "quick: 100 epochs")
         cells = [cell_text(row[peer], None if peer == baseline_peer else baseline) for peer in args.peers]

@@ -124,3 +124,42 @@ def test_a_peer_without_its_venv_is_not_run(tmp_path, monkeypatch):
 def test_unknown_names_are_refused_with_the_known_ones():
     with pytest.raises(SystemExit, match="expected names from: cornu, torch"):
         run.parse_args(["--peers", "keras2"])
+
+
+def test_derived_rows_reuse_their_base_data():
+    for row in ("boston_ref", "mnist_busy", "mnist_branch"):
+        base = harness.base_of(row)
+        np.testing.assert_array_equal(synthetic.make(row)[0][:5], synthetic.make(base)[0][:5])
+    assert harness.WORKLOADS["boston_ref"]["run_eagerly"] is True
+    assert harness.WORKLOADS["mnist_busy"]["competing_processes"] == 1
+    assert set(harness.WORKLOADS) == set(run.WORKLOADS)
+
+
+def test_reference_rows_run_only_cornu_and_the_hand_loop(tmp_path):
+    args = driver_args(tmp_path, ["cornu", "keras3-jax", "torch"], ["boston_ref"])
+    assert run.run_pair("keras3-jax", "boston_ref", args) == [{"skipped": True}]
+    runs = {"cornu": {"boston_ref": [{"value": 0.2, "unit": "ms/step"}]},
+            "keras3-jax": {"boston_ref": [{"skipped": True}]},
+            "torch": {"boston_ref": [{"value": 0.5, "unit": "ms/step"}]}}
+    text = run.render(run.summarize(runs, [], args), args, markdown=False)
+    row = next(line for line in text.splitlines() if line.startswith("boston_ref"))
+    assert row.split()[1:] == ["0.200", "ms", "–", "0.500", "ms", "(2.50x)"]
+
+
+def test_the_busy_slowdown_row_divides_each_peers_busy_epoch_by_its_quiet_one(tmp_path):
+    args = driver_args(tmp_path, ["cornu", "torch"], ["mnist_mlp", "mnist_busy"])
+    runs = {"cornu": {"mnist_mlp": [{"value": 0.5, "unit": "s/epoch"}],
+                      "mnist_busy": [{"value": 0.9, "unit": "s/epoch"}]},
+            "torch": {"mnist_mlp": [{"value": 0.6, "unit": "s/epoch"}],
+                      "mnist_busy": [{"error": "exit 1: boom"}]}}
+    table = run.summarize(runs, [], args)
+    assert table["mnist_busy_slowdown"] == {"cornu": (1.8, "x"), "torch": "–"}
+    text = run.render(table, args, markdown=True)
+    assert "| mnist_busy_slowdown: busy / quiet MNIST epoch" in text and "| 1.80x |" in text
+
+
+def test_competing_processes_are_started_and_stopped():
+    processes = run.competing_processes(2)
+    assert all(process.poll() is None for process in processes)
+    run.stop(processes)
+    assert all(process.poll() is not None for process in processes)

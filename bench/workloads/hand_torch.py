@@ -13,7 +13,8 @@ import statistics
 import sys
 import time
 
-from harness import WORKLOADS, epochs_for, parse_args, run_guarded, steady_epoch_seconds, time_calls
+from harness import (WORKLOADS, base_of, epochs_for, parse_args, run_guarded, steady_epoch_seconds,
+                     time_calls)
 
 
 def dense_stack(torch, sizes):
@@ -122,6 +123,35 @@ def run_mnist_mlp(torch, x, y, quick):
                                          epochs_for("mnist_mlp", quick)))
 
 
+def branch_network(torch):
+    """Two Linear(784, 256) + ReLU towers on the input, concatenated, then Linear(512, 10)."""
+    nn = torch.nn
+
+    def glorot(linear):
+        nn.init.xavier_uniform_(linear.weight)
+        nn.init.zeros_(linear.bias)
+        return linear
+
+    class Branches(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.left, self.right = glorot(nn.Linear(784, 256)), glorot(nn.Linear(784, 256))
+            self.out = glorot(nn.Linear(512, 10))
+
+        def forward(self, x):
+            return self.out(torch.cat([torch.relu(self.left(x)), torch.relu(self.right(x))], 1))
+
+    return Branches()
+
+
+def run_mnist_branch(torch, x, y, quick):
+    model = branch_network(torch)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    return per_epoch("mnist_branch", train(torch, model, optimizer, categorical_task(torch), x, y,
+                                            WORKLOADS["mnist_branch"]["batch_size"],
+                                            epochs_for("mnist_branch", quick)))
+
+
 def run_imdb_dense(torch, x, y, quick):
     model = dense_stack(torch, [10000, 16, 16, 1])
     return per_epoch("imdb_dense", train(torch, model, rmsprop(torch, model), binary_task(torch), x, y,
@@ -176,7 +206,8 @@ def main(argv):
 
         torch.manual_seed(0)
         x, y = synthetic.make(workload)
-        return dict(info, **globals()["run_" + workload](torch, x, y, args["quick"]))
+        run = globals().get("run_" + workload) or globals()["run_" + base_of(workload)]
+        return dict(info, **run(torch, x, y, args["quick"]))
 
     return run_guarded("torch", workload, body)
 

@@ -32,6 +32,27 @@ WORKLOADS = {
     "predict1": dict(warmup_calls=20, min_calls=50, max_calls=2000, budget_s=2.0),
     "import": dict(),
 }
+# Rows derived from those: the same model and data, another way of running them. `base` names
+# the workload whose data (and, for the hand loop, code) they reuse.
+WORKLOADS.update({
+    # cornu's reference (autograd) step, compile(run_eagerly=True), against the hand loop
+    **{f"{name}_ref": dict(WORKLOADS[name], base=name, run_eagerly=True)
+       for name in ("mlp981", "mnist_mlp", "imdb_dense", "boston")},
+    # a functional model with a branch: two Dense(256) towers concatenated, on the MNIST data
+    "mnist_branch": dict(WORKLOADS["mnist_mlp"], base="mnist_mlp"),
+    # the MNIST MLP epoch while another CPU-bound process runs (the driver starts it)
+    "mnist_busy": dict(WORKLOADS["mnist_mlp"], base="mnist_mlp", competing_processes=1),
+})
+
+
+def base_of(workload):
+    """The workload whose data a workload uses (itself for the original rows).
+
+    Example:
+        >>> base_of("boston_ref"), base_of("boston")
+        ('boston', 'boston')
+    """
+    return WORKLOADS[workload].get("base", workload)
 
 
 def parse_args(argv, frameworks):

@@ -12,7 +12,8 @@ import statistics
 import sys
 import time
 
-from harness import WORKLOADS, epochs_for, parse_args, run_guarded, steady_epoch_seconds, time_calls
+from harness import (WORKLOADS, base_of, epochs_for, parse_args, run_guarded, steady_epoch_seconds,
+                     time_calls)
 
 # framework -> (package that plays `keras`, environment it needs before import)
 FRAMEWORKS = {
@@ -93,23 +94,42 @@ def epoch_timer(keras):
 
 # ---- the book code -------------------------------------------------------------------------------
 
-def mnist_model(keras):
+def mnist_model(keras, workload="mnist_mlp"):
     Sequential, Dense = keras.models.Sequential, keras.layers.Dense
     model = Sequential()
     model.add(Dense(512, activation="relu", input_shape=(784,)))
     model.add(Dense(10, activation="softmax"))
     model.compile(loss="categorical_crossentropy", optimizer=keras.module("optimizers").SGD(),
+                  metrics=["accuracy"], **compile_options(workload))
+    return model
+
+
+def branch_model(keras):
+    """The functional API with a branch: two Dense(256) towers on the input, concatenated."""
+    layers = keras.layers
+    inputs = layers.Input(shape=(784,))
+    left = layers.Dense(256, activation="relu")(inputs)
+    right = layers.Dense(256, activation="relu")(inputs)
+    outputs = layers.Dense(10, activation="softmax")(layers.concatenate([left, right]))
+    model = keras.models.Model(inputs, outputs)
+    model.compile(loss="categorical_crossentropy", optimizer=keras.module("optimizers").SGD(),
                   metrics=["accuracy"])
     return model
 
 
-def run_mlp981(keras, x, y, quick):
+def compile_options(workload):
+    """`run_eagerly=True` for the reference-step rows (cornu's autograd step), else nothing."""
+    return {"run_eagerly": True} if WORKLOADS[workload].get("run_eagerly") else {}
+
+
+def run_mlp981(keras, x, y, quick, workload="mlp981"):
     spec = WORKLOADS["mlp981"]
     Sequential, Dense = keras.models.Sequential, keras.layers.Dense
     model = Sequential()
     model.add(Dense(8, input_dim=9, activation="relu"))
     model.add(Dense(1, activation="sigmoid"))
-    model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"])
+    model.compile(loss="binary_crossentropy", optimizer="rmsprop", metrics=["accuracy"],
+                  **compile_options(workload))
     epochs = epochs_for("mlp981", quick)
     t0 = time.perf_counter()
     model.fit(x, y, validation_split=spec["validation_split"], epochs=epochs,
@@ -117,28 +137,33 @@ def run_mlp981(keras, x, y, quick):
     return {"value": time.perf_counter() - t0, "unit": "s", "epochs": epochs}
 
 
-def run_mnist_mlp(keras, x, y, quick):
-    return fit_per_epoch(keras, "mnist_mlp", mnist_model(keras), x, y, quick)
+def run_mnist_mlp(keras, x, y, quick, workload="mnist_mlp"):
+    return fit_per_epoch(keras, workload, mnist_model(keras, workload), x, y, quick)
 
 
-def run_imdb_dense(keras, x, y, quick):
+def run_mnist_branch(keras, x, y, quick):
+    return fit_per_epoch(keras, "mnist_branch", branch_model(keras), x, y, quick)
+
+
+def run_imdb_dense(keras, x, y, quick, workload="imdb_dense"):
     Sequential, Dense = keras.models.Sequential, keras.layers.Dense
     model = Sequential()
     model.add(Dense(16, activation="relu", input_shape=(10000,)))
     model.add(Dense(16, activation="relu"))
     model.add(Dense(1, activation="sigmoid"))
-    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
-    return fit_per_epoch(keras, "imdb_dense", model, x, y, quick)
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"],
+                  **compile_options(workload))
+    return fit_per_epoch(keras, workload, model, x, y, quick)
 
 
-def run_boston(keras, x, y, quick):
+def run_boston(keras, x, y, quick, workload="boston"):
     Sequential, Dense = keras.models.Sequential, keras.layers.Dense
     model = Sequential()
     model.add(Dense(64, activation="relu", input_shape=(13,)))
     model.add(Dense(64, activation="relu"))
     model.add(Dense(1))
-    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
-    result = fit_per_epoch(keras, "boston", model, x, y, quick)
+    model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"], **compile_options(workload))
+    result = fit_per_epoch(keras, workload, model, x, y, quick)
     steps = len(x) // WORKLOADS["boston"]["batch_size"]
     return dict(result, value=result["value"] / steps * 1e3, unit="ms/step", steps_per_epoch=steps)
 
@@ -173,7 +198,11 @@ def main(argv):
         import synthetic
 
         x, y = synthetic.make(workload)
-        return dict(info, **globals()["run_" + workload](keras, x, y, args["quick"]))
+        run = globals().get("run_" + workload)
+        if run is None:  # a derived row: the base workload's code, with this row's options
+            run = globals()["run_" + base_of(workload)]
+            return dict(info, **run(keras, x, y, args["quick"], workload=workload))
+        return dict(info, **run(keras, x, y, args["quick"]))
 
     return run_guarded(framework, workload, body)
 

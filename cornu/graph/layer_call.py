@@ -2,9 +2,10 @@
 
 ``layer(x)`` on tensors, graph models, ``Sequential`` and the training steps all go through
 it. It decides the call's training mode (``call_context.resolve_training``), passes
-``training`` and ``mask`` to a ``call`` that accepts them, runs ``call`` in a nested
-``CallContext`` (losses added inside are recorded on the layer, ``layer.losses``, and go up to
-the enclosing call, where a training step collects them), adds the activity regulariser's loss, and attaches the output mask to the outputs (``_keras_mask``), as
+``training`` and ``mask`` to a ``call`` that accepts them, runs ``call`` in a ``CallContext``
+of that mode (sublayers called inside inherit it; losses added inside are recorded on the
+layer, ``layer.losses``, and collected for the enclosing call, where a training step takes
+them), adds the activity regulariser's loss, and attaches the output mask to the outputs (``_keras_mask``), as
 tf.keras does: a layer that does not support masking drops the mask.
 
 Example:
@@ -88,20 +89,26 @@ def run_layer(layer, inputs, training=None, mask=None, kwargs=None):
     else:
         arguments = _NO_ARGUMENTS
     layer.__dict__["_call_losses"] = NO_LOSSES  # this call's own losses (see Layer.add_loss)
-    context = call_context.CallContext(training)
-    token = call_context.enter(context)
-    try:
-        outputs = layer.call(inputs, **arguments)
-        regularizer = layer.activity_regularizer
-        if regularizer is not None:
-            layer.add_loss([regularizer(output) for output in to_list(outputs)])
-    finally:
-        call_context.leave(token)
     outer = call_context.current_context()
-    if outer is not None:
-        outer.losses.extend(context.losses)
+    if outer is not None and outer.training == training:
+        outputs = _call(layer, inputs, arguments)  # the enclosing context serves as it is
+    else:  # a context with this call's mode, collecting into the enclosing one's losses
+        token = call_context.enter(call_context.CallContext(
+            training, None if outer is None else outer.losses))
+        try:
+            outputs = _call(layer, inputs, arguments)
+        finally:
+            call_context.leave(token)
     if mask is not None or signature.computes_mask:
         _attach_masks(layer, signature, inputs, outputs, mask)
+    return outputs
+
+
+def _call(layer, inputs, arguments):
+    outputs = layer.call(inputs, **arguments)
+    regularizer = layer.activity_regularizer
+    if regularizer is not None:
+        layer.add_loss([regularizer(output) for output in to_list(outputs)])
     return outputs
 
 

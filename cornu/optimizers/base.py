@@ -105,9 +105,9 @@ class Optimizer:
         """Prepares the update of ``params``: creates their slots and gives each parameter a
         ``.grad`` that is its view of one flat gradient buffer (zeroed).
 
-        Autograd accumulates into an existing ``.grad`` in place, and a step that computes
-        gradients itself writes them there (``torch.mm(..., out=p.grad)``), so the update then
-        reads them without a copy, and callbacks see them in ``.grad`` after every step.
+        A step that computes gradients itself writes them there (``torch.mm(..., out=p.grad)``;
+        autograd too accumulates into an existing ``.grad``), so the update then reads them
+        without a copy, and callbacks see them in ``.grad`` after every step.
 
         Args:
             params: the list of parameters later passed to ``step``.
@@ -129,16 +129,6 @@ class Optimizer:
                 for param, view in zip(group.params, group.grad_views()):
                     view.zero_()
                     param.grad = view
-
-    def zero_grad(self):
-        """Zeroes the flat gradient buffers and makes them the bound parameters' ``.grad``
-        again where something replaced it."""
-        with torch.no_grad():
-            for group in self._groups:
-                group.zero_grads()
-                for param, view in zip(group.params, group.grad_views()):
-                    if param.grad is not view:
-                        param.grad = view
 
     def build(self, params):
         """Creates the slots for ``params`` without updating them (e.g. before ``set_weights``).

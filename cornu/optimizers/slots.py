@@ -90,11 +90,6 @@ class SlotGroup:
             self._grad_buffer = self._new_flat()
         return self.views(self._grad_buffer)
 
-    def zero_grads(self):
-        """Zeroes the flat gradient buffer (when there is one)."""
-        if self._grad_buffer is not None:
-            self._grad_buffer.zero_()
-
     @property
     def grads(self):
         """This step's gradients as a list, one tensor per parameter."""

@@ -61,8 +61,8 @@ class CompiledStep(ReferenceStep):
             ys: target tensors.
             sws: sample weight tensors (or None entries).
         """
-        if self.params:
-            self.optimizer.zero_grad()
+        for p in self.params:
+            p.grad = None
         total, outs, extra = self._compiled_loss(xs, ys, sws)
         if self.params and total.requires_grad:
             total.backward()

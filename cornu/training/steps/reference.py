@@ -2,9 +2,9 @@
 
 One step is: the forward pass in training mode (losses that layers add inside ``call`` are
 collected), the compiled loss with sample weights and output masks, the weight regularisers
-and the model's kept ``add_loss`` terms, backward into the parameters' ``.grad`` (views of the
-optimizer's flat buffer, see ``Optimizer.bind``), the optimizer update (clipping included), and
-the weight constraints. Accelerated steps (``steps.select``) must compute exactly this.
+and the model's kept ``add_loss`` terms, backward into the parameters' ``.grad``, the optimizer
+update (clipping included), and the weight constraints. Accelerated steps (``steps.select``)
+must compute exactly this.
 
 Example:
     >>> step = ReferenceStep(model, objective, model.optimizer)  # doctest: +SKIP
@@ -43,8 +43,6 @@ class ReferenceStep:
         self.constrained = [(i["constraint"], i["param"]) for i in infos
                             if i["constraint"] is not None and i["trainable"]]
         self.kept_losses = _kept_losses(model)
-        if optimizer is not None and self.params:
-            optimizer.bind(self.params)
 
     def forward(self, xs, training):
         """The model's outputs and the losses its layers added inside ``call``.
@@ -79,8 +77,8 @@ class ReferenceStep:
             ys: target tensors.
             sws: sample weight tensors (or None entries).
         """
-        if self.params:
-            self.optimizer.zero_grad()
+        for p in self.params:
+            p.grad = None  # autograd then hands its fresh gradients over without a copy
         outs, call_losses = self.forward(xs, True)
         extra = self.extra_losses(call_losses)
         total, _ = self.objective.losses(ys, outs, sws, output_masks(outs))

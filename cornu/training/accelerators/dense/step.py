@@ -42,6 +42,9 @@ class DenseChainStep:
         self.reference = ReferenceStep(model, objective, optimizer)
         self.objective, self.optimizer = objective, optimizer
         self.params = self.reference.params
+        if optimizer is not None and self.params:
+            optimizer.bind(self.params)  # each .grad a view of the flat buffer: written below
+        self.grad_views = [p.grad for p in self.params]
         trainable = {id(p) for p in self.params} if optimizer is not None else set()
         last = len(plan) - 1
         self.ops = [DenseOp(layer, act, id(layer.kernel) in trainable, index == last)
@@ -83,6 +86,9 @@ class DenseChainStep:
         """
         if sws[0] is not None or not self.params:
             return self.reference.train(xs, ys, sws)
+        if self.params[0].grad is not self.grad_views[0]:  # the reference step took a batch
+            for param, view in zip(self.params, self.grad_views):
+                param.grad = view
         dropout = phase_or(True)
         with torch.inference_mode(), numpy_blas_one_thread(self.threaded_numpy):
             output = self._forward(xs[0], dropout)
