@@ -86,7 +86,7 @@ class Sequential(Model):
         else:
             self.inputs, self.outputs = [], []
             self.built = False
-        self._invalidate_compiled_step()
+        self._structure_changed()
 
     def pop(self):
         """Removes the last layer."""

@@ -97,11 +97,12 @@ class Trainer:
         if self.built:
             self._ensure_objective()
 
-    def _invalidate_compiled_step(self):
+    def _structure_changed(self):
         """Forgets what depends on the model's structure (layers added or removed)."""
         self._objective = None
         self._parameter_total = None
         self._gradient_outputs = None
+        self._compiled_steps = {}
 
     def _has_gradient_outputs(self):
         """Whether the graph holds ``K.gradients`` nodes (prediction then needs autograd)."""
@@ -394,19 +395,25 @@ class Trainer:
         return self._run_test(source, verbose, callbacks, None)
 
     def _run_test(self, source, verbose, callbacks, batch_size):
-        target = source.num_samples if source.steps is None else source.steps
-        progbar = Progbar(target=target) if verbose == 1 else None
-        callback_list = None
-        if callbacks:
-            callback_list = CallbackList(list(callbacks))
-            callback_list.set_model(self)
-            callback_list.on_test_begin()
+        progbar, callback_list = self._call_reporters(source, verbose, callbacks, "test")
         step = self._step(training=False)
         with source, RuntimeScope((batch_size or 32) * self._work_per_sample()):
             log = loops.test_loop(step, source, progbar, callback_list)
         if callback_list is not None:
             callback_list.on_test_end()
         return _single(log.means())
+
+    def _call_reporters(self, source, verbose, callbacks, kind):
+        """The progress bar (verbose 1) and callback list (its ``on_<kind>_begin`` called) of
+        an ``evaluate`` (``kind='test'``) or ``predict`` call; None where there is none."""
+        target = source.num_samples if source.steps is None else source.steps
+        progbar = Progbar(target=target) if verbose == 1 else None
+        if not callbacks:
+            return progbar, None
+        callback_list = CallbackList(list(callbacks))
+        callback_list.set_model(self)
+        getattr(callback_list, f"on_{kind}_begin")()
+        return progbar, callback_list
 
     # ----------------------------------------------------------------- predict
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None,
@@ -462,13 +469,7 @@ class Trainer:
         return self._run_predict(source, verbose, callbacks, None)
 
     def _run_predict(self, source, verbose, callbacks, rows):
-        target = source.num_samples if source.steps is None else source.steps
-        progbar = Progbar(target=target) if verbose == 1 else None
-        callback_list = None
-        if callbacks:
-            callback_list = CallbackList(list(callbacks))
-            callback_list.set_model(self)
-            callback_list.on_predict_begin()
+        progbar, callback_list = self._call_reporters(source, verbose, callbacks, "predict")
         with source, RuntimeScope((rows or 32) * self._work_per_sample()):
             outputs = loops.predict_loop(self, source, progbar, callback_list)
         if callback_list is not None:

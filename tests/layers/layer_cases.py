@@ -24,7 +24,6 @@ class LayerCase:
     reference: Optional[Callable] = None
     trainable_weights: int = 0
     non_trainable_weights: int = 0
-    trainable_check: bool = True
     id: str = field(default="")
     unsafe_config: bool = False  # from_config needs unsafe_deserialization() (Lambda)
 

@@ -5,9 +5,9 @@ TorchDynamo captures the forward pass, the losses and the regularisation terms a
 (AOTAutograd derives and compiles its backward graph too); the optimizer update and the
 constraints then run as on the reference step. The first batch of each new shape pays for the
 compilation (seconds on a CPU), so it pays off on long runs of large models; a model keeps its
-compiled step from one ``fit``/``evaluate`` call to the next while it stays the same. Random layers
-(Dropout) draw from the compiler's own generator, so their masks differ from the reference
-step's for the same seed; everything else computes the same values up to rounding.
+compiled step from one ``fit``/``evaluate`` call to the next while it stays the same. Random
+layers (Dropout) draw from the compiler's own generator, so their masks differ from the
+reference step's for the same seed; everything else computes the same values up to rounding.
 
 Example:
     >>> model.compile('sgd', 'mse', jit_compile=True)  # doctest: +SKIP
@@ -17,8 +17,7 @@ import types
 
 import torch
 
-from cornu.training.objective import output_masks
-from cornu.training.steps.reference import ReferenceStep, _detached
+from cornu.training.steps.reference import ReferenceStep
 
 #: The ``torch.compile`` backend: ``'inductor'`` generates C++ for the CPU.
 BACKEND = "inductor"
@@ -37,53 +36,14 @@ class CompiledStep(ReferenceStep):
 
     def __init__(self, model, objective, optimizer):
         super().__init__(model, objective, optimizer)
-        self._compiled_loss = torch.compile(_own_copy(self._loss), backend=BACKEND)
-        self._compiled_forward = torch.compile(_own_copy(self.forward), backend=BACKEND)
+        # the reference step's own functions, compiled (train and test call them)
+        self.training_loss = torch.compile(_own_copy(self.training_loss), backend=BACKEND)
+        self.inference = torch.compile(_own_copy(self.inference), backend=BACKEND)
         self.key = step_key(model, objective, optimizer)
 
     def still_valid(self, model, objective, optimizer):
         """Whether this step may serve another call for the same model (nothing changed)."""
         return self.key == step_key(model, objective, optimizer)
-
-    def _loss(self, xs, ys, sws):
-        outs, call_losses = self.forward(xs, True)
-        extra = self.extra_losses(call_losses)
-        total, _ = self.objective.losses(ys, outs, sws, output_masks(outs))
-        if extra is not None:
-            total = total + extra
-        return total, outs, extra
-
-    def train(self, xs, ys, sws):
-        """Updates the weights on one batch (see ``ReferenceStep.train``).
-
-        Args:
-            xs: input tensors.
-            ys: target tensors.
-            sws: sample weight tensors (or None entries).
-        """
-        for p in self.params:
-            p.grad = None
-        total, outs, extra = self._compiled_loss(xs, ys, sws)
-        if self.params and total.requires_grad:
-            total.backward()
-            self.optimizer.step(self.params)
-            if self.constrained:
-                with torch.no_grad():
-                    for constraint, p in self.constrained:
-                        p.copy_(constraint(p))
-        return _detached(outs), None if extra is None else extra.detach()
-
-    def test(self, xs, ys, sws):
-        """The outputs and extra loss of one batch, through the compiled forward pass.
-
-        Args:
-            xs: input tensors.
-            ys: target tensors (unused: scoring happens in the epoch logs).
-            sws: sample weight tensors (unused, likewise).
-        """
-        with torch.no_grad():
-            outs, call_losses = self._compiled_forward(xs, False)
-            return outs, self.extra_losses(call_losses)
 
 
 def step_key(model, objective, optimizer):
@@ -96,7 +56,7 @@ def _own_copy(method):
     """``method`` with a code object of its own.
 
     TorchDynamo keeps its compiled graphs per code object, up to a small limit; every compiled
-    step sharing ``_loss``'s code would soon exhaust it (and fall back to eager code) in a
+    step sharing ``training_loss``'s code would soon exhaust it (and fall back to eager code) in a
     session that compiles several models, so each step compiles a copy.
     """
     function = method.__func__

@@ -67,6 +67,31 @@ class ReferenceStep:
             return None
         return torch.stack([torch.as_tensor(t).sum() for t in terms]).sum()
 
+    def training_loss(self, xs, ys, sws):
+        """The forward pass in training mode and the batch's total loss.
+
+        Returns ``(total loss, outputs, extra loss or None)``.
+
+        Args:
+            xs: input tensors.
+            ys: target tensors.
+            sws: sample weight tensors (or None entries).
+        """
+        outs, call_losses = self.forward(xs, True)
+        extra = self.extra_losses(call_losses)
+        total, _ = self.objective.losses(ys, outs, sws, output_masks(outs))
+        if extra is not None:
+            total = total + extra
+        return total, outs, extra
+
+    def inference(self, xs):
+        """The forward pass in inference mode: outputs and the losses added in ``call``.
+
+        Args:
+            xs: input tensors.
+        """
+        return self.forward(xs, False)
+
     def train(self, xs, ys, sws):
         """Updates the weights on one batch.
 
@@ -79,11 +104,7 @@ class ReferenceStep:
         """
         for p in self.params:
             p.grad = None  # autograd then hands its fresh gradients over without a copy
-        outs, call_losses = self.forward(xs, True)
-        extra = self.extra_losses(call_losses)
-        total, _ = self.objective.losses(ys, outs, sws, output_masks(outs))
-        if extra is not None:
-            total = total + extra
+        total, outs, extra = self.training_loss(xs, ys, sws)
         if self.params and total.requires_grad:
             total.backward()
             self.optimizer.step(self.params)
@@ -102,7 +123,7 @@ class ReferenceStep:
             sws: sample weight tensors (unused, likewise).
         """
         with torch.no_grad():
-            outs, call_losses = self.forward(xs, False)
+            outs, call_losses = self.inference(xs)
             return outs, self.extra_losses(call_losses)
 
     def test_rows(self, batch_size):
