@@ -6,10 +6,10 @@ Example:
 """
 import torch
 
+from cornu.callbacks.logs import LogsDict
 from cornu.graph.call_context import CallScope
 from cornu.training.epoch_logs import PENDING_BYTES, LogAccumulator, epoch_means
 from cornu.training.objective import output_masks
-from cornu.callbacks.logs import LogsDict
 
 
 def epoch_logs(objective, train_means, val_means):
@@ -84,7 +84,7 @@ def fit_loop(model, step, data, validation, callbacks, epochs, initial_epoch=0,
                     checked = True
                 values = log.add(outs, ys, sws, extra, size, masks)
                 if batch_hooks:
-                    logs = {"batch": index, "size": size}
+                    logs = LogsDict(batch=index, size=size, spelling=objective)
                     logs.update(zip(objective.names, values.tolist()))
                     callbacks.on_batch_end(index, logs)
                 if model.stop_training:

@@ -48,6 +48,7 @@ class Trainer:
         self.metrics = None
         self.history = None
         self.stop_training = False
+        self.sample_weight_mode = None
         self.run_eagerly = False
         self.jit_compile = False
         self._compile_args = None
@@ -168,10 +169,21 @@ class Trainer:
                              "yielding (x, y) batches as x).")
         xs = self._inputs(x)
         ys = self._targets(y)
-        sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names)
+        sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names,
+                                  self._weight_modes())
         data.check_lengths(xs, ys, sws)
         data.check_not_empty(xs, method)
         return xs, ys, sws
+
+    def _weight_modes(self):
+        """``compile(sample_weight_mode=...)`` spread over the outputs (a value, list or dict)."""
+        mode = self.sample_weight_mode
+        names = self.output_names
+        if isinstance(mode, dict):
+            return [mode.get(name) for name in names]
+        if isinstance(mode, (list, tuple)):
+            return list(mode)
+        return [mode] * len(names)
 
     def _batch_standardizer(self, with_targets=True):
         """A function checking one generator batch ``(x, y[, sample_weight])`` as ``fit`` does
@@ -181,7 +193,8 @@ class Trainer:
             if not with_targets:
                 return xs, [], []
             ys = self._targets(y)
-            sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names)
+            sws = data.sample_weights(sample_weight, class_weight, ys, self.output_names,
+                                      self._weight_modes())
             data.check_lengths(xs, ys, sws)
             return xs, ys, sws
         return standardize

@@ -394,3 +394,34 @@ def test_loss_objects_are_weighted_per_sample():
     assert model.evaluate(X, Y, verbose=0) == pytest.approx(np.mean(err), rel=1e-6)
 
 
+
+
+def test_temporal_sample_weights_weight_each_timestep():
+    model = Sequential([layers.Dense(1, input_shape=(3, 2), kernel_initializer="ones",
+                                     use_bias=False)])
+    model.compile(optimizers.SGD(lr=0.0), "mse", sample_weight_mode="temporal")
+    x = np.arange(12, dtype="float32").reshape(2, 3, 2)
+    y = np.zeros((2, 3, 1), "float32")
+    weights = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 1.0]], "float32")
+    squared = (x.sum(-1)) ** 2  # per sample and timestep
+    expected = np.mean(squared * weights) / np.mean(weights != 0)
+    assert model.evaluate(x, y, sample_weight=weights, verbose=0) == pytest.approx(expected)
+    assert model.train_on_batch(x, y, sample_weight=weights) == pytest.approx(expected)
+
+
+def test_sample_weight_shapes_must_match_the_mode():
+    model = Sequential([layers.Dense(1, input_shape=(3, 2))])
+    model.compile("sgd", "mse")
+    x, y = np.ones((2, 3, 2), "float32"), np.ones((2, 3, 1), "float32")
+    with pytest.raises(ValueError, match="set sample_weight_mode=\"temporal\" in compile"):
+        model.fit(x, y, sample_weight=np.ones((2, 3)), verbose=0)
+    model.compile("sgd", "mse", sample_weight_mode="temporal")
+    with pytest.raises(ValueError, match="you should pass a 2D sample_weight array"):
+        model.fit(x, y, sample_weight=np.ones(2), verbose=0)
+    flat = Sequential([layers.Dense(1, input_shape=(2,))])
+    flat.compile("sgd", "mse", sample_weight_mode="temporal")
+    with pytest.raises(ValueError, match="restricted to outputs that are at least 3D"):
+        flat.fit(np.ones((2, 2)), np.ones((2, 1)), sample_weight=np.ones((2, 1)), verbose=0)
+    flat.compile("sgd", "mse", sample_weight_mode="timewise")
+    with pytest.raises(ValueError, match="should be None or \"temporal\""):
+        flat.fit(np.ones((2, 2)), np.ones((2, 1)), verbose=0)

@@ -225,7 +225,7 @@ def check_lengths(xs, ys, sws):
                              f"with shape {y.shape}. sample_weight cannot be broadcast.")
 
 
-def sample_weights(sample_weight, class_weight, ys, output_names):
+def sample_weights(sample_weight, class_weight, ys, output_names, modes=None):
     """Per-output weight arrays from ``sample_weight`` and ``class_weight`` (None if unused).
 
     Args:
@@ -233,6 +233,7 @@ def sample_weights(sample_weight, class_weight, ys, output_names):
         class_weight: a dict class -> weight, a dict per output name, or None.
         ys: the target arrays.
         output_names: the model's output names.
+        modes: ``compile(sample_weight_mode=...)`` per output (None or ``'temporal'``), or None.
     """
     def spread(value):
         if isinstance(value, dict) and set(value) <= set(output_names) and value:
@@ -252,7 +253,33 @@ def sample_weights(sample_weight, class_weight, ys, output_names):
         elif cw is not None:
             weight = _class_weights_for(cw, y)
         result.append(weight)
+    for weight, y, mode in zip(result, ys, modes or [None] * len(ys)):
+        _check_weight_mode(weight, y, mode)
     return result
+
+
+def _check_weight_mode(weight, y, mode):
+    """Keras 2's rules: per-sample weights are 1-D; per-timestep weights (``'temporal'``) are
+    2-D, for outputs with a time axis."""
+    if mode is None:
+        if weight is not None and weight.ndim != 1:
+            raise ValueError(f"Found a sample_weight array with shape {weight.shape}. In order to "
+                             "use timestep-wise sample weighting, you should pass a 2D "
+                             "sample_weight array and set sample_weight_mode=\"temporal\" in "
+                             "compile(). If you just mean to use sample-wise weights, make sure "
+                             "your sample_weight array is 1D.")
+        return
+    if mode != "temporal":
+        raise ValueError(f'"sample_weight_mode" should be None or "temporal". Found: {mode!r}')
+    if y.ndim < 3:
+        raise ValueError(f"Found a sample_weight array for an input with shape {y.shape}. "
+                         "Timestep-wise sample weighting (use of sample_weight_mode=\"temporal\")"
+                         " is restricted to outputs that are at least 3D, i.e. that have a time "
+                         "dimension.")
+    if weight is not None and weight.ndim != 2:
+        raise ValueError(f"Found a sample_weight array with shape {weight.shape}. In order to use "
+                         "timestep-wise sample weighting, you should pass a 2D sample_weight "
+                         "array.")
 
 
 def _class_weights_for(class_weight, y):
