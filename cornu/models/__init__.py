@@ -14,13 +14,13 @@ from cornu.models.model import Model
 from cornu.models.sequential import Sequential
 from cornu.saving.json_format import model_from_config, model_from_json, model_from_yaml
 from cornu.saving.registry import register_model
-from cornu.training.accelerators.dense.admission import register_chain_model
+from cornu.training.accelerators.dense.admission import register_graph_model
 
 register_model(Model)
 register_model(Model, "Functional")  # tf.keras's name for graph models
 register_model(Sequential)
-register_chain_model(Model, Model._layer_chain)
-register_chain_model(Sequential, Sequential._layer_chain)
+register_graph_model(Model, Model._layer_graph)
+register_graph_model(Sequential, Sequential._layer_graph)
 
 __all__ = ["Model", "Sequential", "model_from_config", "model_from_json", "model_from_yaml",
            "clone_model"]

@@ -206,21 +206,29 @@ class Model(Trainer, Layer):
         ``CallScope``)."""
         return to_list(run_layer(self, unpack_singleton(list(xs))))
 
-    def _layer_chain(self):
-        """The layers in order when the graph is a plain chain from one input to one output
-        (each layer called once, on the previous layer's output), else None."""
+    def _layer_graph(self):
+        """The graph's layer calls in run order, ``(layer, input ids, output id, output
+        shape)``, the model input having id ``'input'``, the last call giving the model output;
+        None unless the graph has one input and one output and calls each layer once, with
+        one output and no recorded arguments."""
         if self._plan is None or len(self.inputs) != 1 or len(self.outputs) != 1:
             return None
-        current, layers = id(self.inputs[0]), []
+        shapes = {id(t): t.shape for node in self._plan.nodes for t in node.output_tensors}
+        names = {id(self.inputs[0]): "input"}
+        calls = []
         for step in self._plan.steps:
             if step.kwargs or step.training is not None or step.mask is not None \
-                    or step.input_ids != [current] or len(step.output_ids) != 1:
+                    or len(step.output_ids) != 1 or any(i not in names for i in step.input_ids):
                 return None
-            layers.append(step.layer)
-            current = step.output_ids[0]
-        if current != id(self.outputs[0]) or len({id(l) for l in layers}) != len(layers):
+            output = step.output_ids[0]
+            names[output] = len(calls)
+            calls.append((step.layer, [names[i] for i in step.input_ids], len(calls),
+                          shapes[output]))
+        layers = [call[0] for call in calls]
+        if not calls or calls[-1][2] != names.get(id(self.outputs[0])) \
+                or len({id(layer) for layer in layers}) != len(layers):
             return None  # a layer used twice needs its gradients summed: autograd does that
-        return layers
+        return calls
 
     @property
     def _input_ids(self):

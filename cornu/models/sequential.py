@@ -134,9 +134,14 @@ class Sequential(Model):
             mask = None  # later layers take the mask their input carries
         return inputs
 
-    def _layer_chain(self):
-        """The layers in order (a built stack is always a chain), else None."""
-        return self.layers if self.inputs else None
+    def _layer_graph(self):
+        """The layer calls in order, ``(layer, input ids, output id, output shape)``, each
+        reading the one before (the first, ``'input'``); None before the stack is built."""
+        if not self.inputs:
+            return None
+        tensors = self._tensors[1:]
+        return [(layer, ["input" if index == 0 else index - 1], index, tensor.shape)
+                for index, (layer, tensor) in enumerate(zip(self.layers, tensors))]
 
     def compute_output_shape(self, input_shape):
         if self.outputs:

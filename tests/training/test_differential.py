@@ -5,7 +5,8 @@ accelerator that admitted a model it computes differently would fail here.
 
 The models draw their layer sizes, activations (including some no accelerator knows), losses,
 optimizers with their options, regularizers, constraints, class and sample weights, Dropout
-under each learning phase, Activation layers, functional chains and user subclasses.
+under each learning phase, Activation layers, functional chains, graphs with branches
+(Concatenate, Add, and merges no accelerator takes), shared layers and user subclasses.
 """
 import contextlib
 
@@ -20,6 +21,7 @@ from cornu.training.steps import select
 from cornu.utils.random import set_random_seed
 
 CASES = 240
+GRAPH_CASES = 120
 ACTIVATIONS = ["linear", "relu", "sigmoid", "tanh", "softmax", "elu", "softplus"]
 OUTPUTS = [  # (last activation, loss, targets)
     ("linear", "mse", "real"), ("linear", "mae", "real"), ("tanh", "mse", "real"),
@@ -82,7 +84,67 @@ def case(index):
                         and (m == "acc" or targets != "sparse")]}
 
 
+def graph_case(index):
+    """A functional graph with branches: Dense towers on earlier tensors, merged."""
+    r = np.random.RandomState(5000 + index)
+    config = case(index)
+    config["functional"] = True
+    config["hidden"] = []
+    blocks = []  # (kind, arguments) in order; tensor 0 is the input, block i makes tensor i+1
+    widths = [config["inputs"]]
+    for _ in range(r.randint(2, 6)):
+        if len(widths) > 2 and r.rand() < 0.4:
+            kind = r.choice(["concatenate", "add", "subtract", "multiply"], p=[0.4, 0.3, 0.15, 0.15])
+            pairs = [(a, b) for a in range(1, len(widths)) for b in range(a + 1, len(widths))
+                     if kind == "concatenate" or widths[a] == widths[b]]
+            if not pairs:
+                kind, pairs = "concatenate", [(len(widths) - 2, len(widths) - 1)]
+            pick = list(pairs[r.randint(len(pairs))])
+            blocks.append((kind, {"tensors": pick}))
+            widths.append(sum(widths[t] for t in pick) if kind == "concatenate"
+                          else widths[pick[0]])
+            continue
+        source = int(r.randint(len(widths)))
+        units = int(r.choice([widths[source], r.randint(1, 10)]))
+        blocks.append(("dense", {"tensor": source, "units": units,
+                                 "activation": ACTIVATIONS[r.randint(5)],
+                                 "activation_layer": r.rand() < 0.15,
+                                 "dropout": float(r.choice([0.0, 0.0, 0.3])),
+                                 "shared": r.rand() < 0.05}))
+        widths.append(units)
+    config["blocks"] = blocks
+    return config
+
+
+def build_graph(config):
+    inputs = layers.Input(shape=(config["inputs"],))
+    tensors, dense_layers = [inputs], []
+    for kind, arguments in config["blocks"]:
+        if kind == "dense":
+            if arguments["shared"] and dense_layers \
+                    and dense_layers[-1].input_shape[-1] == tensors[arguments["tensor"]].shape[-1]:
+                layer = dense_layers[-1]  # called twice: autograd must sum its gradients
+            else:
+                layer = layers.Dense(arguments["units"], activation=None
+                                     if arguments["activation_layer"] else arguments["activation"])
+            out = layer(tensors[arguments["tensor"]])
+            dense_layers.append(layer)
+            if arguments["activation_layer"]:
+                out = layers.Activation(arguments["activation"])(out)
+            if arguments["dropout"]:
+                out = layers.Dropout(arguments["dropout"])(out)
+        else:
+            merge = {"concatenate": layers.Concatenate, "add": layers.Add,
+                     "subtract": layers.Subtract, "multiply": layers.Multiply}[kind]
+            out = merge()([tensors[t] for t in arguments["tensors"]])
+        tensors.append(out)
+    outputs = layers.Dense(config["units"], activation=config["last_activation"])(tensors[-1])
+    return Model(inputs, outputs)
+
+
 def build(config):
+    if "blocks" in config:
+        return build_graph(config)
     stack = []
     first = {"input_shape": (config["inputs"],)}
     for spec in config["hidden"]:
@@ -167,10 +229,12 @@ def close(a, b):
     return a.shape == b.shape and np.allclose(a, b, rtol=2e-3, atol=2e-5, equal_nan=True)
 
 
-def test_every_step_computes_what_the_reference_step_computes():
+@pytest.mark.parametrize("make, count", [(case, CASES), (graph_case, GRAPH_CASES)],
+                         ids=["stacks", "graphs"])
+def test_every_step_computes_what_the_reference_step_computes(make, count):
     admitted, failures = 0, []
-    for index in range(CASES):
-        config = case(index)
+    for index in range(count):
+        config = make(index)
         step, history, weights, evaluated, predicted = train(config, accelerate=True)
         with reference_only():
             ref_step, ref_history, ref_weights, ref_evaluated, ref_predicted = train(
@@ -185,7 +249,7 @@ def test_every_step_computes_what_the_reference_step_computes():
         if not same:
             failures.append((index, step, config))
     assert failures == []
-    assert admitted >= CASES // 4  # the accelerator was really exercised
+    assert admitted >= count // 4  # the accelerator was really exercised
 
 
 def test_the_generated_models_cover_what_the_accelerator_must_refuse():
@@ -200,3 +264,7 @@ def test_the_generated_models_cover_what_the_accelerator_must_refuse():
     assert {c["phase"] for c in configs} >= {None, 0, 1}
     assert any(c["loss"] == "hinge" for c in configs)
     assert any(c["functional"] for c in configs)
+    blocks = [block for index in range(GRAPH_CASES) for block in graph_case(index)["blocks"]]
+    kinds = {kind for kind, _ in blocks}
+    assert kinds == {"dense", "concatenate", "add", "subtract", "multiply"}
+    assert any(kind == "dense" and arguments["shared"] for kind, arguments in blocks)

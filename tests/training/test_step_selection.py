@@ -9,7 +9,7 @@ from cornu import activations, layers, optimizers
 from cornu import backend as K
 from cornu.callbacks import Callback
 from cornu.models import Model, Sequential
-from cornu.training.accelerators.dense.admission import chain_plan
+from cornu.training.accelerators.dense.admission import graph_plan
 
 
 class DoubledDense(layers.Dense):
@@ -24,7 +24,7 @@ def test_a_dense_subclass_that_overrides_call_is_trained_and_scored_as_written()
                                      use_bias=False)])
     model.compile(optimizers.SGD(lr=0.0), "mse")
     assert model._step().name == "reference"
-    plan, reason = chain_plan(model, model._ensure_objective())
+    plan, reason = graph_plan(model, model._ensure_objective())
     assert plan is None and "DoubledDense" in reason
     x, y = np.array([[3.0]]), np.zeros((1, 1))
     assert model.evaluate(x, y, verbose=0) == pytest.approx(36.0)  # (2 * 3) ** 2
@@ -123,7 +123,7 @@ def test_run_eagerly_takes_the_reference_step_and_gets_the_same_results():
         model = Sequential([layers.Dense(8, activation="tanh", input_shape=(5,)),
                             layers.Dense(1)])
         model.compile("adam", "mse", metrics=["mae"], run_eagerly=run_eagerly)
-        assert model._step().name == ("reference" if run_eagerly else "dense-chain")
+        assert model._step().name == ("reference" if run_eagerly else "dense-graph")
         history = model.fit(x, y, batch_size=8, epochs=3, verbose=0)
         return history.history, model.get_weights(), model.evaluate(x, y, verbose=0)
 
@@ -145,7 +145,7 @@ def test_a_gradient_hook_on_a_weight_takes_the_reference_step():
     model = Sequential([layers.Dense(1, input_shape=(2,), use_bias=False,
                                      kernel_initializer="ones")])
     model.compile(optimizers.SGD(lr=1.0), "mse")
-    assert model._step().name == "dense-chain"
+    assert model._step().name == "dense-graph"
     model.layers[0].kernel.register_hook(lambda grad: grad * 0)  # freezes the kernel
     assert model._step().name == "reference"
     model.fit(np.ones((4, 2)), np.zeros((4, 1)), verbose=0)

@@ -10,14 +10,14 @@ activation set after building, a layer frozen) are always seen.
 Example:
     >>> step = select_step(model, objective, optimizer)  # doctest: +SKIP
     >>> step.name  # doctest: +SKIP
-    'dense-chain'
+    'dense-graph'
 """
-from cornu.training.accelerators.dense.step import DenseChainStep
+from cornu.training.accelerators.dense.step import DenseGraphStep
 from cornu.training.steps.compiled import CompiledStep
 from cornu.training.steps.reference import ReferenceStep
 
 #: Accelerated steps, asked in order; each has ``admit(model, objective, optimizer)``.
-ACCELERATORS = (DenseChainStep,)
+ACCELERATORS = (DenseGraphStep,)
 
 
 def select_step(model, objective, optimizer, run_eagerly=False, jit_compile=False,

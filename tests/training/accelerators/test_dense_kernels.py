@@ -1,4 +1,4 @@
-"""The Dense-chain step on each product kernel (NumPy's BLAS, torch's, oneDNN) and with each
+"""The Dense-graph step on each product kernel (NumPy's BLAS, torch's, oneDNN) and with each
 optimizer option: the same updates as the reference step."""
 import numpy as np
 import pytest
@@ -113,7 +113,7 @@ def test_narrow_layers_take_their_kernel_gradient_transposed():
     model = Sequential([layers.Dense(32, activation="relu", input_shape=(20,)),
                         layers.Dense(10, activation="softmax")])
     model.compile("sgd", "categorical_crossentropy")
-    wide, narrow = dense_step(model).ops
+    wide, narrow = dense_step(model).dense_ops
     assert wide.kernel_grad_t is None
     assert narrow.kernel_grad_t.shape == (10, 32)
 

@@ -1,17 +1,17 @@
-"""The Dense-chain step against the reference (autograd) step: the same updates."""
+"""The Dense-graph step against the reference (autograd) step: the same updates."""
 import numpy as np
 import pytest
 import torch
 
 from cornu import layers, optimizers
 from cornu.models import Model, Sequential
-from cornu.training.accelerators.dense.step import DenseChainStep
+from cornu.training.accelerators.dense.step import DenseGraphStep
 from cornu.training.steps.reference import ReferenceStep
 
 
 def dense_step(model, training=True):
-    """The Dense-chain step of a compiled model (it must be admitted)."""
-    step = DenseChainStep.admit(model, model._ensure_objective(),
+    """The Dense-graph step of a compiled model (it must be admitted)."""
+    step = DenseGraphStep.admit(model, model._ensure_objective(),
                                 model.optimizer if training else None)
     assert step is not None
     return step
@@ -112,7 +112,7 @@ def test_unsupported_models_take_the_reference_step():
     frozen = Sequential([layers.Dense(2, input_shape=(3,)), layers.Dense(1)])
     frozen.layers[0].trainable = False
     frozen.compile("sgd", "mse")
-    assert frozen._step().name == "dense-chain"
+    assert frozen._step().name == "dense-graph"
     before = frozen.layers[0].get_weights()
     frozen.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
     np.testing.assert_array_equal(before[0], frozen.layers[0].get_weights()[0])
@@ -136,7 +136,7 @@ def test_functional_chain_takes_the_fast_path_and_matches_its_sequential_twin(
     functional = _functional_twin(sequential)
     sequential.compile(optimizers.Adam(), loss)
     functional.compile(optimizers.Adam(), loss)
-    assert functional._step().name == "dense-chain"
+    assert functional._step().name == "dense-graph"
     sequential.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
     functional.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
     for a, b in zip(sequential.get_weights(), functional.get_weights()):
@@ -223,7 +223,7 @@ def test_the_two_steps_share_optimizer_state_freely(optimizer):
     y = (x[:, :1] > 0).astype("float32")
     model = _model("relu", "relu", "sigmoid", 1, False)
     model.compile(optimizers.get(optimizer), "binary_crossentropy")
-    model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # Dense-chain step, in inference mode
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)  # Dense-graph step, in inference mode
     weights = np.ones(32)
     model.fit(x, y, batch_size=8, epochs=1, verbose=0, sample_weight=weights)  # reference
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
@@ -239,7 +239,7 @@ def test_evaluate_of_a_dense_stack_matches_numpy_in_any_batching():
     y = rng.randn(10, 1).astype("float32")
     model = _model("relu", "tanh", "linear", 1, False)
     model.compile("sgd", "mse", metrics=["mae"])
-    assert model._step(training=False).name == "dense-chain"
+    assert model._step(training=False).name == "dense-graph"
     kernels = model.get_weights()
     h = np.maximum(x @ kernels[0] + kernels[1], 0)
     h = np.tanh(h @ kernels[2] + kernels[3])
@@ -254,3 +254,58 @@ def test_evaluate_of_a_dense_stack_matches_numpy_in_any_batching():
     batch_values = [np.mean(squared[:5]), np.sum(squared[5:] * weights[5:]) / 5 / 0.4]
     value = model.evaluate(x, y, batch_size=5, sample_weight=weights, verbose=0)[0]
     assert value == pytest.approx(np.mean(batch_values), rel=1e-5)
+
+
+def _towers(merge):
+    inputs = layers.Input(shape=(5,))
+    left = layers.Dense(4, activation="relu")(inputs)
+    right = layers.Dropout(0.3)(layers.Dense(4, activation="tanh")(inputs))
+    merged = merge()([left, right])
+    hidden = layers.Dense(3, activation="sigmoid")(merged)
+    both = layers.Concatenate()([hidden, left])  # `left` read twice: its gradients add up
+    return Model(inputs, layers.Dense(2, activation="softmax")(both))
+
+
+@pytest.mark.parametrize("merge", [layers.Concatenate, layers.Add])
+def test_graphs_with_branches_match_the_reference_step(merge):
+    rng = np.random.RandomState(3)
+    x = torch.from_numpy(rng.randn(16, 5).astype("float32"))
+    y = torch.from_numpy(np.eye(2, dtype="float32")[rng.randint(0, 2, 16)])
+    fast, slow = _towers(merge), _towers(merge)
+    slow.set_weights(fast.get_weights())
+    for model in (fast, slow):
+        model.compile(optimizers.Adam(lr=0.01), "categorical_crossentropy")
+    fast_step, slow_step = dense_step(fast), reference_step(slow)
+    for _ in range(4):
+        torch.manual_seed(7)
+        out_fast, _ = fast_step.train([x], [y], [None])
+        torch.manual_seed(7)
+        out_slow, _ = slow_step.train([x], [y], [None])
+        np.testing.assert_allclose(out_fast[0].numpy(), out_slow[0].numpy(), rtol=1e-5,
+                                   atol=1e-6)
+    for a, b in zip(fast.get_weights(), slow.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_what_the_graph_step_refuses_and_why():
+    from cornu.training.accelerators.dense.admission import graph_plan
+
+    def reason(model):
+        model.compile("sgd", "mse")
+        plan, why = graph_plan(model, model._ensure_objective())
+        assert plan is None
+        return why
+
+    inputs = layers.Input(shape=(4,))
+    a, b = layers.Dense(3)(inputs), layers.Dense(3)(inputs)
+    assert "Subtract" in reason(Model(inputs, layers.Dense(1)(layers.subtract([a, b]))))
+    shared = layers.Dense(4)
+    assert "not a graph of single calls" in reason(Model(inputs, layers.Dense(1)(
+        shared(shared(inputs)))))
+    hidden = layers.Dense(3)(inputs)
+    fanned = layers.concatenate([layers.Activation("relu")(hidden), hidden])
+    assert "Activation layer reads" in reason(Model(inputs, layers.Dense(1)(fanned)))
+    assert "does not come from a Dense" in reason(Model(inputs, layers.add([a, b])))
+    other = layers.Input(shape=(4,))
+    assert "not a graph" in reason(Model([inputs, other], layers.Dense(1)(
+        layers.concatenate([inputs, other]))))

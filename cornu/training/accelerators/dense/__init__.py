@@ -1,1 +1,2 @@
-"""The Dense-chain accelerator: hand-derived gradients for stacks of Dense/Activation/Dropout."""
+"""The Dense-graph accelerator: hand-derived gradients for models of Dense, Activation, Dropout,
+Concatenate and Add layers, in a chain or a graph with branches."""

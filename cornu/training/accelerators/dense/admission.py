@@ -1,76 +1,132 @@
-"""Which models the Dense-chain step takes: explicit, by exact registered types.
+"""Which models the Dense-graph step takes: explicit, by exact registered types.
 
-A model is admitted when it is an instance of a registered model class exactly (``Sequential``,
-or a functional ``Model`` whose layers form a chain), each of its layers is exactly ``Dense``
-(with an activation the step knows), ``Activation`` (folded into the Dense before it) or
-``Dropout`` (without ``noise_shape``), the loss is one of the textbook losses, and nothing the
-step does not compute is in play: regularisers, constraints, activity regularisers, added
-losses, gradient hooks, non-float32 weights. A subclass of any of these classes, however
-small, takes the reference step: it may override anything.
+A model is admitted when it is an instance of a registered model class exactly (``Sequential``
+or a functional ``Model``, registered by ``cornu.models``) with one 2-D input and one output,
+each of its layers is exactly ``Dense`` (with an activation the step knows), ``Activation``
+(folded into the linear Dense before it), ``Dropout`` (without ``noise_shape``),
+``Concatenate`` (along the last axis) or ``Add`` (of equal shapes), each used once, the output
+comes from a Dense, the loss is one of the textbook losses, and nothing the step does not
+compute is in play: regularisers, constraints, activity regularisers, added losses, gradient
+hooks, non-float32 weights. A subclass of any of these classes, however small, takes the
+reference step: it may override anything.
 
 Example:
-    >>> plan, reason = chain_plan(model, objective)  # doctest: +SKIP
+    >>> plan, reason = graph_plan(model, objective)  # doctest: +SKIP
     >>> reason  # doctest: +SKIP
-    "layer 'conv2d_1' is a Conv2D; the Dense-chain step takes only Dense, Activation, Dropout"
+    "layer 'conv2d_1' is a Conv2D; the Dense-graph step takes only Dense, Activation, ..."
 """
 import torch
 
 from cornu import activations
 from cornu.layers.core import Activation, Dense, Dropout
+from cornu.layers.merge import Add, Concatenate
 from cornu.training.accelerators.dense.loss_gradient import SUPPORTED_LOSSES
 from cornu.training.accelerators.dense.ops import ACTIVATIONS
 
-# model class -> function(model) -> its layers in order if it is a plain chain, else None.
-_CHAIN_MODELS = {}
+#: The id of the model input in a plan.
+INPUT = "input"
+
+# model class -> function(model) -> [(layer, input ids, output id, output shape)], or None.
+_GRAPH_MODELS = {}
+
+_KINDS = {Dense: "dense", Activation: "activation", Dropout: "dropout",
+          Concatenate: "concatenate", Add: "add"}
 
 
-def register_chain_model(cls, chain_of):
-    """Registers a model class (exactly) whose instances may be Dense chains.
+class PlanNode:
+    """One layer of an admitted model: what it is and which tensors it reads and writes.
+
+    Args:
+        kind: ``'dense'``, ``'dropout'``, ``'concatenate'`` or ``'add'``.
+        layer: the layer.
+        activation: a Dense's activation (an Activation folded in), else None.
+        inputs: ids of the tensors it reads (``INPUT`` for the model input).
+        output: id of the tensor it writes.
+    """
+
+    __slots__ = ("kind", "layer", "activation", "inputs", "output")
+
+    def __init__(self, kind, layer, activation, inputs, output):
+        self.kind, self.layer, self.activation = kind, layer, activation
+        self.inputs, self.output = list(inputs), output
+
+
+def register_graph_model(cls, graph_of):
+    """Registers a model class (exactly) whose instances the step may take.
 
     Args:
         cls: the model class.
-        chain_of: ``function(model) -> list of layers`` when the model is a plain chain from
-            one input to one output, else None.
+        graph_of: ``function(model) -> [(layer, input ids, output id, output shape), ...]`` in
+            run order, the model input having id ``INPUT``, the last output being the model's;
+            or None when the model is not a graph of single-output calls from one input, each
+            layer called once.
     """
-    _CHAIN_MODELS[cls] = chain_of
+    _GRAPH_MODELS[cls] = graph_of
 
 
-def _layer_entry(layer):
-    """``(kind, layer, activation)`` for a layer the step takes, or a reason it does not."""
-    kind = type(layer)
+def _node(layer, inputs, output):
+    """The plan node of a layer the step takes, or a reason it does not take it."""
+    kind = _KINDS.get(type(layer))
+    if kind is None:
+        return (f"layer {layer.name!r} is a {type(layer).__name__}; the Dense-graph step takes "
+                "only Dense, Activation, Dropout, Concatenate and Add layers (exactly, not "
+                "subclasses)")
     if layer.activity_regularizer is not None:
         return f"layer {layer.name!r} has an activity regularizer"
     if layer._losses:
         return f"layer {layer.name!r} has losses added with add_loss"
-    if kind is Dense:
-        if layer.activation not in ACTIVATIONS:
-            return f"layer {layer.name!r} has an activation the Dense-chain step does not know"
-        return ("dense", layer, layer.activation)
-    if kind is Activation:
-        if layer.activation not in ACTIVATIONS:
-            return f"layer {layer.name!r} has an activation the Dense-chain step does not know"
-        return ("activation", layer, layer.activation)
-    if kind is Dropout:
-        if layer.noise_shape is not None:
-            return f"layer {layer.name!r} is a Dropout with a noise_shape"
-        return ("dropout", layer, None)
-    return (f"layer {layer.name!r} is a {kind.__name__}; the Dense-chain step takes only Dense, "
-            "Activation and Dropout layers (exactly, not subclasses)")
+    activation = getattr(layer, "activation", None)
+    if kind in ("dense", "activation") and activation not in ACTIVATIONS:
+        return f"layer {layer.name!r} has an activation the Dense-graph step does not know"
+    if kind == "dropout" and layer.noise_shape is not None:
+        return f"layer {layer.name!r} is a Dropout with a noise_shape"
+    if kind == "concatenate" and layer.axis not in (-1, 1):
+        return f"layer {layer.name!r} concatenates along axis {layer.axis}, not the last"
+    return PlanNode(kind, layer, activation, inputs, output)
 
 
-def _fold(entries):
-    """Folds each Activation into a linear Dense right before it; None when one cannot be."""
-    plan = []
-    for kind, layer, activation in entries:
-        if kind == "activation":
-            if not plan or plan[-1][0] != "dense" or plan[-1][2] is not activations.linear:
-                return None
-            plan[-1] = ("dense", plan[-1][1], activation)
-        elif kind == "dropout" and layer.rate == 0:
+def _consumers(nodes):
+    count = {}
+    for node in nodes:
+        for tensor in node.inputs:
+            count[tensor] = count.get(tensor, 0) + 1
+    return count
+
+
+def _simplify(nodes, model_output):
+    """Folds each Activation into the linear Dense it reads (when nothing else reads that
+    Dense) and drops Dropouts of rate 0; None when an Activation cannot be folded."""
+    consumers = _consumers(nodes)
+    by_output = {node.output: node for node in nodes}
+    kept, renamed = [], {}
+    for node in nodes:
+        node.inputs = [renamed.get(t, t) for t in node.inputs]
+        if node.kind == "dropout" and node.layer.rate == 0:
+            renamed[node.output] = node.inputs[0]
             continue
-        else:
-            plan.append((kind, layer, activation))
-    return plan
+        if node.kind == "activation":
+            source = by_output.get(node.inputs[0])
+            if source is None or source.kind != "dense" or source.activation is not \
+                    activations.linear or consumers[source.output] != 1:
+                return None
+            source.activation = node.activation
+            renamed[node.output] = source.output
+            continue
+        kept.append(node)
+    output = renamed.get(model_output, model_output)
+    return kept, output
+
+
+def _shapes_reason(model, calls):
+    shapes = {INPUT: tuple(model.inputs[0].shape)}
+    for layer, inputs, output, shape in calls:
+        shapes[output] = tuple(shape)
+        given = [shapes.get(t) for t in inputs]
+        if any(s is None or len(s) != 2 for s in given):
+            return f"layer {layer.name!r} does not take 2-D inputs"
+        if isinstance(layer, Add) and len(set(given)) != 1:
+            return f"layer {layer.name!r} adds tensors of different shapes"
+    return None
 
 
 def _weights_reason(model):
@@ -85,41 +141,40 @@ def _weights_reason(model):
     return None
 
 
-def chain_plan(model, objective):
+def graph_plan(model, objective):
     """The step's plan for a model and its objective, and why not when there is none.
 
-    Returns ``(plan, None)``, the plan a list of ``('dense', layer, activation)`` and
-    ``('dropout', layer, None)`` entries, or ``(None, reason)``.
+    Returns ``(plan, None)``, the plan a list of ``PlanNode`` in run order ending with the Dense
+    that gives the model output, or ``(None, reason)``.
 
     Args:
         model: the model.
         objective: its ``CompiledObjective``.
     """
-    chain_of = _CHAIN_MODELS.get(type(model))
-    if chain_of is None:
-        return None, f"the model is a {type(model).__name__}, not a registered chain model"
+    graph_of = _GRAPH_MODELS.get(type(model))
+    if graph_of is None:
+        return None, f"the model is a {type(model).__name__}, not a registered model class"
     if model._losses:
         return None, "the model has losses added with add_loss"
-    layers = chain_of(model)
-    if not layers:
-        return None, "the model is not a chain from one input to one output"
-    if len(model.inputs[0].shape) != 2:
-        return None, "the model's input is not 2-D"
+    calls = graph_of(model)
+    if not calls:
+        return None, "the model is not a graph of single calls from one input to one output"
     if len(objective.loss_fns) != 1 or objective.loss_fns[0] not in SUPPORTED_LOSSES \
             or objective.loss_weights != [1.0]:
-        return None, "the loss is not one the Dense-chain step knows"
-    entries = []
-    for layer in layers:
-        entry = _layer_entry(layer)
-        if isinstance(entry, str):
-            return None, entry
-        entries.append(entry)
-    reason = _weights_reason(model)
+        return None, "the loss is not one the Dense-graph step knows"
+    nodes = []
+    for layer, inputs, output, _ in calls:
+        node = _node(layer, inputs, output)
+        if isinstance(node, str):
+            return None, node
+        nodes.append(node)
+    reason = _shapes_reason(model, calls) or _weights_reason(model)
     if reason is not None:
         return None, reason
-    plan = _fold(entries)
-    if plan is None:
-        return None, "an Activation layer follows something other than a linear Dense"
-    if not plan or plan[-1][0] != "dense":
-        return None, "the last layer is not a Dense"
+    simplified = _simplify(nodes, calls[-1][2])
+    if simplified is None:
+        return None, "an Activation layer reads something other than a linear Dense"
+    plan, output = simplified
+    if not plan or plan[-1].kind != "dense" or plan[-1].output != output:
+        return None, "the model output does not come from a Dense layer"
     return plan, None

@@ -1,4 +1,4 @@
-"""The layers of the Dense-chain step (``dense.step``): forward and backward, by hand.
+"""The layers of the Dense-graph step (``dense.step``): forward and backward, by hand.
 
 Each op runs one layer on the kernels fastest for its size (``cornu.kernels.linear``) and keeps what
 its backward pass needs. Work tensors are reused from step to step (allocating and freeing a
@@ -165,16 +165,19 @@ class DenseOp:
         self.inputs, self.outputs = x, out
         return out
 
-    def backward(self, grad, activated, input_grad):
+    def backward(self, grad, activated, needs):
         """Writes this layer's gradients into its parameters' ``.grad``; returns
-        dLoss/d(inputs) when ``input_grad``.
+        ``[dLoss/d(inputs)]`` (``[None]`` when ``needs`` says the input needs none).
 
         Args:
             grad: dLoss/d(outputs), or dLoss/dz when ``activated`` is False (may be
                 overwritten).
             activated: whether ``grad`` still has to go through the activation.
-            input_grad: whether the gradient of the inputs is needed.
+            needs: ``[whether the input needs its gradient]``.
         """
+        return [self._backward(grad, activated, needs[0])]
+
+    def _backward(self, grad, activated, input_grad):
         if activated and self.activation_backward is not None:
             grad = self.activation_backward(grad, self.outputs)
         rows = grad.shape[0]
@@ -221,12 +224,84 @@ class DropoutOp:
         self.mask = dropout_mask(x, self.layer.rate)
         return x * self.mask
 
-    def backward(self, grad, activated, input_grad):
-        """The inputs' gradient: ``grad`` through the same mask (overwrites ``grad``).
+    def backward(self, grad, activated, needs):
+        """``[the input's gradient]``: ``grad`` through the same mask (overwrites ``grad``).
 
         Args:
             grad: dLoss/d(outputs).
             activated: unused (dropout has no activation).
-            input_grad: unused (the gradient is always passed on).
+            needs: ``[whether the input needs its gradient]``.
         """
-        return grad.mul_(self.mask)
+        return [grad.mul_(self.mask) if needs[0] else None]
+
+
+class ConcatenateOp:
+    """A ``Concatenate`` along the last axis of 2-D inputs.
+
+    Args:
+        layer: the ``Concatenate`` layer.
+    """
+
+    def __init__(self, layer):
+        self.layer = layer
+        self.widths = None
+
+    def forward(self, *inputs):
+        """The inputs side by side.
+
+        Args:
+            *inputs: 2-D tensors with the same number of rows.
+        """
+        self.widths = [x.shape[1] for x in inputs]
+        return torch.cat(inputs, dim=1)
+
+    def backward(self, grad, activated, needs):
+        """Each input's gradient: its columns of ``grad`` (views, which do not overlap).
+
+        Args:
+            grad: dLoss/d(output).
+            activated: unused.
+            needs: whether each input needs its gradient.
+        """
+        return [part if need else None
+                for part, need in zip(grad.split(self.widths, dim=1), needs)]
+
+
+class AddOp:
+    """An ``Add`` of tensors of one shape.
+
+    Args:
+        layer: the ``Add`` layer.
+    """
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def forward(self, *inputs):
+        """The elementwise sum.
+
+        Args:
+            *inputs: tensors of one shape.
+        """
+        total = inputs[0] + inputs[1]
+        for x in inputs[2:]:
+            total = total + x
+        return total
+
+    def backward(self, grad, activated, needs):
+        """Each input's gradient is ``grad``: the first gets it, the others copies (the ops
+        receiving them may overwrite it).
+
+        Args:
+            grad: dLoss/d(output).
+            activated: unused.
+            needs: whether each input needs its gradient.
+        """
+        given, result = False, []
+        for need in needs:
+            if not need:
+                result.append(None)
+            else:
+                result.append(grad.clone() if given else grad)
+                given = True
+        return result

@@ -1,42 +1,60 @@
-"""The Dense-chain step: the reference step's maths, written out by hand for the textbooks'
-most common model, a chain of Dense layers.
+"""The Dense-graph step: the reference step's maths, written out by hand for the textbooks'
+most common models, Dense layers in a chain or in a graph with branches.
 
-For a model that ``admission.chain_plan`` admits, the gradients are derived by hand (two
-matrix products per layer, ``ops``) instead of recording an autograd graph, and written into
-the parameters' ``.grad`` (the optimizer's flat buffer); the optimizer then updates as on every
-step. On small models, where the fixed cost of each torch call dominates, this is several
+For a model that ``admission.graph_plan`` admits, the gradients are derived by hand (two
+matrix products per Dense layer, ``ops``) instead of recording an autograd graph, and written
+into the parameters' ``.grad`` (the optimizer's flat buffer); the optimizer then updates as on
+every step. On small models, where the fixed cost of each torch call dominates, this is several
 times faster: the step runs in inference mode, activations in place, work tensors are reused,
 and small products go to NumPy's BLAS. Batches it does not take (sample weights, evaluation in
 the training phase) go to the reference step.
 
 Example:
-    >>> step = DenseChainStep.admit(model, objective, optimizer)  # doctest: +SKIP
+    >>> step = DenseGraphStep.admit(model, objective, optimizer)  # doctest: +SKIP
     >>> outputs, extra_loss = step.train(xs, ys, sws)  # doctest: +SKIP
 """
 import torch
 
 from cornu.graph.call_context import phase_or
 from cornu.kernels.openblas import numpy_blas_one_thread
-from cornu.training.accelerators.dense.admission import chain_plan
+from cornu.training.accelerators.dense.admission import INPUT, graph_plan
 from cornu.training.accelerators.dense.loss_gradient import OutputGradient
-from cornu.training.accelerators.dense.ops import DenseOp, DropoutOp
+from cornu.training.accelerators.dense.ops import AddOp, ConcatenateOp, DenseOp, DropoutOp
 from cornu.training.steps.reference import ReferenceStep
 
 # Memory for one layer's outputs when evaluating many rows at once.
 _CALL_BYTES = 4 * 2 ** 20
 
 
-class DenseChainStep:
-    """Training and evaluation of an admitted Dense chain (see the module docstring).
+class _Node:
+    """A plan node with its op: what the forward and backward passes walk."""
+
+    __slots__ = ("op", "inputs", "output", "needs", "is_dropout")
+
+    def __init__(self, op, inputs, output):
+        self.op, self.inputs, self.output = op, inputs, output
+        self.needs = [tensor != INPUT for tensor in inputs]  # the model input needs no gradient
+        self.is_dropout = isinstance(op, DropoutOp)
+
+
+def _make_op(plan_node, trainable, keeps_output):
+    kind, layer = plan_node.kind, plan_node.layer
+    if kind == "dense":
+        return DenseOp(layer, plan_node.activation, id(layer.kernel) in trainable, keeps_output)
+    return {"dropout": DropoutOp, "concatenate": ConcatenateOp, "add": AddOp}[kind](layer)
+
+
+class DenseGraphStep:
+    """Training and evaluation of an admitted model (see the module docstring).
 
     Args:
         model: the model.
-        plan: its ``chain_plan``.
+        plan: its ``graph_plan``.
         objective: its ``CompiledObjective``.
         optimizer: its optimizer (None for a step that only evaluates).
     """
 
-    name = "dense-chain"
+    name = "dense-graph"
 
     def __init__(self, model, plan, objective, optimizer):
         self.reference = ReferenceStep(model, objective, optimizer)
@@ -46,34 +64,28 @@ class DenseChainStep:
             optimizer.bind(self.params)  # each .grad a view of the flat buffer: written below
         self.grad_views = [p.grad for p in self.params]
         trainable = {id(p) for p in self.params} if optimizer is not None else set()
-        last = len(plan) - 1
-        self.ops = [DenseOp(layer, act, id(layer.kernel) in trainable, index == last)
-                    if kind == "dense" else DropoutOp(layer)
-                    for index, (kind, layer, act) in enumerate(plan)]
-        self.dense_ops = [op for op in self.ops if isinstance(op, DenseOp)]
-        _, layer, act = plan[-1]
-        self.output_gradient = OutputGradient(objective.loss_fns[0], act, layer.units,
-                                              layer.kernel)
+        self.output = plan[-1].output
+        self.nodes = [_Node(_make_op(node, trainable, node.output == self.output), node.inputs,
+                            node.output) for node in plan]
+        self.dense_ops = [node.op for node in self.nodes if isinstance(node.op, DenseOp)]
+        last = plan[-1]
+        self.output_gradient = OutputGradient(objective.loss_fns[0], last.activation,
+                                              last.layer.units, last.layer.kernel)
         self.threaded_numpy = any(op.threaded_numpy_rows for op in self.dense_ops)
-        # Backward order, with whether each op must pass a gradient on to its inputs: with
-        # dropout (training) and without (the learning phase set to 0)
-        self.backward_ops = {dropout: [(op, index > 0) for index, op in
-                                       reversed(list(enumerate(self._active(dropout))))]
-                             for dropout in (True, False)}
         widest = max(max(op.kernel.shape) for op in self.dense_ops)
         #: rows per call that keep each layer's outputs within a few megabytes
         self.rows_per_call = max(1, _CALL_BYTES // (4 * widest))
 
     @classmethod
     def admit(cls, model, objective, optimizer):
-        """A ``DenseChainStep`` for the model if ``admission.chain_plan`` admits it, else None.
+        """A ``DenseGraphStep`` for the model if ``admission.graph_plan`` admits it, else None.
 
         Args:
             model: the model.
             objective: its ``CompiledObjective``.
             optimizer: its optimizer (None for evaluation only).
         """
-        plan, _ = chain_plan(model, objective)
+        plan, _ = graph_plan(model, objective)
         return None if plan is None else cls(model, plan, objective, optimizer)
 
     def train(self, xs, ys, sws):
@@ -92,22 +104,33 @@ class DenseChainStep:
         dropout = phase_or(True)
         with torch.inference_mode(), numpy_blas_one_thread(self.threaded_numpy):
             output = self._forward(xs[0], dropout)
-            grad = self.output_gradient(output, ys[0])
-            activated = False  # the output gradient is already taken through the activation
-            for op, input_grad in self.backward_ops[dropout]:
-                grad = op.backward(grad, activated, input_grad)
-                activated = True
+            self._backward(self.output_gradient(output, ys[0]), dropout)
             self.optimizer.step(self.params)
         return [output], None
 
-    def _active(self, dropout):
-        """The ops that run: all of them, or without the dropouts."""
-        return self.ops if dropout else self.dense_ops
-
     def _forward(self, x, dropout):
-        for op in self._active(dropout):
-            x = op.forward(x)
-        return x
+        values = {INPUT: x}
+        for node in self.nodes:
+            if node.is_dropout and not dropout:
+                values[node.output] = values[node.inputs[0]]
+            else:
+                values[node.output] = node.op.forward(*[values[t] for t in node.inputs])
+        return values[self.output]
+
+    def _backward(self, output_grad, dropout):
+        """Walks the nodes backwards, summing the gradients of tensors read more than once."""
+        grads = {self.output: output_grad}
+        for node in reversed(self.nodes):
+            grad = grads.pop(node.output)
+            if node.is_dropout and not dropout:
+                results = [grad]
+            else:  # the output gradient is already taken through the last activation
+                results = node.op.backward(grad, node.output != self.output, node.needs)
+            for tensor, result in zip(node.inputs, results):
+                if result is None:
+                    continue
+                earlier = grads.get(tensor)
+                grads[tensor] = result if earlier is None else earlier + result
 
     def test(self, xs, ys, sws):
         """The output of one batch (``([output], None)``), without updating anything.
@@ -126,12 +149,12 @@ class DenseChainStep:
 
     def test_rows(self, batch_size):
         """How many samples ``test`` may take at once for an evaluation at ``batch_size``:
-        more than ``batch_size`` when every loss and metric scores each sample on its own
-        (the epoch means are then the same in any batching).
+        more than ``batch_size`` when every loss and metric scores each sample on its own and
+        no dropout is drawn (the epoch means are then the same in any batching).
 
         Args:
             batch_size: the batch size the evaluation was asked for.
         """
-        if not self.objective.scores_in_bulk:
+        if not self.objective.scores_in_bulk or phase_or(False):
             return batch_size
         return max(batch_size, self.rows_per_call)
