@@ -21,14 +21,16 @@ import time
 
 import torch
 
-# A measurement times each thread count for at least this many batches and seconds.
-PROBE_BATCHES = 10
-PROBE_SECONDS = 0.1
+# A measurement times each thread count for at least this many batches and seconds (long
+# enough that one hiccup of a shared machine cannot decide it).
+PROBE_BATCHES = 20
+PROBE_SECONDS = 0.2
 # Seconds of training before the first re-measurement; doubled while the answer holds.
 FIRST_INTERVAL = 2.0
 MAX_INTERVAL = 60.0
-# One thread must be this much faster per sample to be chosen (timings are noisy).
-MARGIN = 0.9
+# One thread must take less than this share of the time per sample to be chosen: on a busy
+# machine it takes a half or less, on a quiet one more than all threads (timings are noisy).
+MARGIN = 0.75
 
 
 class ThreadTuner:
