@@ -8,6 +8,7 @@ Example:
 import torch
 
 from cornu import config
+from cornu.kernels.elementwise import sqrt
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -47,8 +48,10 @@ class Adadelta(Optimizer):
         accumulator = group.slots["accumulators"]
         delta_accumulator = group.slots["delta_accumulators"]
         accumulator.lerp_(torch.mul(grad, grad, out=group.scratch(0)), weight)
-        update = torch.add(delta_accumulator, epsilon, out=group.scratch(0)).sqrt_()
-        denominator = torch.add(accumulator, epsilon, out=group.scratch(1)).sqrt_()
+        update = torch.add(delta_accumulator, epsilon, out=group.scratch(0))
+        sqrt(update, update)
+        denominator = torch.add(accumulator, epsilon, out=group.scratch(1))
+        sqrt(denominator, denominator)
         update.div_(denominator).mul_(grad)
         group.add_to_params(update, -self._decayed_lr(values))
         delta_accumulator.lerp_(torch.mul(update, update, out=denominator), weight)

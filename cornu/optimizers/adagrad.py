@@ -8,6 +8,7 @@ Example:
 import torch
 
 from cornu import config
+from cornu.kernels.elementwise import sqrt
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -40,7 +41,7 @@ class Adagrad(Optimizer):
         grad = group.flat_grad()
         accumulator = group.slots["accumulators"]
         accumulator.addcmul_(grad, grad)
-        denominator = torch.sqrt(accumulator, out=group.scratch()).add_(group.constant(self.epsilon))
+        denominator = sqrt(accumulator, group.scratch()).add_(group.constant(self.epsilon))
         group.addcdiv_to_params(grad, denominator, -self._decayed_lr(values))
 
     def get_config(self):

@@ -10,6 +10,7 @@ import math
 import torch
 
 from cornu import config
+from cornu.kernels.elementwise import sqrt
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -69,7 +70,7 @@ class Adam(Optimizer):
         v.lerp_(torch.mul(grad, grad, out=group.scratch()), 1.0 - beta_2)
         if self.amsgrad:
             v = torch.maximum(group.slots["vhats"], v, out=group.slots["vhats"])
-        denominator = torch.sqrt(v, out=group.scratch()).add_(group.constant(self.epsilon))
+        denominator = sqrt(v, group.scratch()).add_(group.constant(self.epsilon))
         group.addcdiv_to_params(m, denominator, -lr_t)
 
     def _targets_for(self, weights):

@@ -8,6 +8,7 @@ Example:
 import torch
 
 from cornu import config
+from cornu.kernels.elementwise import sqrt
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -76,7 +77,8 @@ class Nadam(Optimizer):
         m, v = group.slots["ms"], group.slots["vs"]
         m.lerp_(grad, 1.0 - beta_1)
         v.lerp_(torch.mul(grad, grad, out=group.scratch(0)), 1.0 - beta_2)
-        denominator = torch.div(v, 1.0 - beta_2 ** t, out=group.scratch(0)).sqrt_()
+        denominator = torch.div(v, 1.0 - beta_2 ** t, out=group.scratch(0))
+        sqrt(denominator, denominator)
         denominator.add_(group.constant(self.epsilon))
         m_bar = torch.mul(grad, (1.0 - momentum_t) / (1.0 - schedule_new), out=group.scratch(1))
         m_bar.add_(m, alpha=momentum_next / (1.0 - schedule_next))

@@ -8,6 +8,7 @@ Example:
 import torch
 
 from cornu import config
+from cornu.kernels.elementwise import sqrt
 from cornu.optimizers.base import Optimizer, resolve_learning_rate
 from cornu.optimizers.variables import HyperVariable
 
@@ -44,7 +45,7 @@ class RMSprop(Optimizer):
         grad = group.flat_grad()
         accumulator = group.slots["accumulators"]
         accumulator.lerp_(torch.mul(grad, grad, out=group.scratch()), 1.0 - rho)
-        denominator = torch.sqrt(accumulator, out=group.scratch()).add_(group.constant(self.epsilon))
+        denominator = sqrt(accumulator, group.scratch()).add_(group.constant(self.epsilon))
         group.addcdiv_to_params(grad, denominator, -self._decayed_lr(values))
 
     def get_config(self):

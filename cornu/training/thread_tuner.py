@@ -10,8 +10,9 @@ So ``fit`` measures. It times batches with all threads, then with one (each for 
 ``PROBE_BATCHES`` batches and ``PROBE_SECONDS``, after a batch to settle: on a busy machine
 most batches are fast and a few very slow, so short samples mislead), and trains on with the
 faster per sample; it measures again from time to time, since load comes and goes, less often
-while the answer stays the same. The thread count it found on entry comes back when ``fit``
-ends.
+while the answer stays the same, and at once when the chosen count becomes much slower than it
+measured (another process started, or a lucky measurement kept spinning threads). The thread
+count it found on entry comes back when ``fit`` ends.
 
 Example:
     >>> tuner = ThreadTuner(threads=2)  # doctest: +SKIP
@@ -31,6 +32,9 @@ MAX_INTERVAL = 60.0
 # One thread must take less than this share of the time per sample to be chosen: on a busy
 # machine it takes a half or less, on a quiet one more than all threads (timings are noisy).
 MARGIN = 0.75
+# Between measurements, training that takes this many times the measured time per sample (over a
+# window as long as a measurement) measures again at once.
+DRIFT = 1.5
 
 
 class ThreadTuner:
@@ -49,7 +53,9 @@ class ThreadTuner:
         self.current = threads
         self.interval = FIRST_INTERVAL
         self.next_probe = None
-        self.choice = threads
+        self.choice = None
+        self.chosen_cost = None  # seconds per sample the chosen count took when measured
+        self.watch = [0.0, 0, 0]  # seconds, rows, batches since the last check
         self.started = None
         self.probing = None  # the thread count being timed, or None
         self.settling = False
@@ -79,9 +85,10 @@ class ThreadTuner:
         Args:
             rows: the batch's samples.
         """
-        if self.probing is None:
-            return
         elapsed = self.clock() - self.started
+        if self.probing is None:
+            self._watch(elapsed, rows)
+            return
         if self.settling:  # the first batch after a switch is not timed
             self.settling = False
             return
@@ -97,13 +104,27 @@ class ThreadTuner:
         else:
             self._decide()
 
+    def _watch(self, elapsed, rows):
+        self.watch[0] += elapsed
+        self.watch[1] += rows
+        self.watch[2] += 1
+        seconds, watched_rows, batches = self.watch
+        if batches < PROBE_BATCHES or seconds < PROBE_SECONDS:
+            return
+        self.watch = [0.0, 0, 0]
+        if seconds / watched_rows > DRIFT * self.chosen_cost:
+            self.interval = FIRST_INTERVAL
+            self._start_probe()
+
     def _decide(self):
         (many, many_rows, _), (one, one_rows, _) = self.timings[self.threads], self.timings[1]
-        faster_alone = one / max(one_rows, 1) < MARGIN * many / max(many_rows, 1)
-        choice = 1 if faster_alone else self.threads
+        many_cost, one_cost = many / max(many_rows, 1), one / max(one_rows, 1)
+        choice = 1 if one_cost < MARGIN * many_cost else self.threads
         self.interval = min(self.interval * 2, MAX_INTERVAL) if choice == self.choice \
             else FIRST_INTERVAL
         self.choice = choice
+        self.chosen_cost = one_cost if choice == 1 else many_cost
+        self.watch = [0.0, 0, 0]
         self.probing = None
         self._use(choice)
         self.next_probe = self.clock() + self.interval

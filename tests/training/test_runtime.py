@@ -205,6 +205,27 @@ def test_the_tuner_takes_one_thread_on_a_busy_machine_and_gives_the_count_back()
     assert machine.threads == 2
 
 
+def test_the_tuner_measures_again_at_once_when_the_chosen_count_slows_down():
+    machine = FakeMachine({2: 1e-4, 1: 1.6e-4})
+    tuner = ThreadTuner(2, clock=machine.clock, set_threads=machine.set_threads)
+    machine.run(tuner, 20000)  # quiet for long: measurements are a minute apart
+    assert tuner.choice == 2 and tuner.interval == thread_tuner.MAX_INTERVAL
+    machine.cost = {2: 3e-3, 1: 2e-4}  # another process starts: spinning threads
+    machine.run(tuner, 3 * thread_tuner.PROBE_BATCHES + 5)  # ~20 s, well before the minute
+    assert tuner.choice == 1 and machine.threads == 1
+    assert tuner.interval == thread_tuner.FIRST_INTERVAL
+
+
+def test_the_tuner_does_not_measure_again_while_speed_holds():
+    machine = FakeMachine({2: 3e-3, 1: 2e-4})
+    tuner = ThreadTuner(2, clock=machine.clock, set_threads=machine.set_threads)
+    machine.run(tuner, 60)
+    assert tuner.choice == 1
+    measured = machine.switches.count(2)
+    machine.run(tuner, 50)  # 1 s of steady one-thread training, under the first interval
+    assert machine.switches.count(2) == measured
+
+
 def test_the_tuner_ignores_the_batch_right_after_a_switch():
     machine = FakeMachine({2: 1e-4, 1: 1e-4})
     tuner = ThreadTuner(2, clock=machine.clock, set_threads=machine.set_threads)
