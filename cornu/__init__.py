@@ -18,6 +18,16 @@ from cornu.layers import Input  # noqa: E402
 from cornu.models import Model, Sequential  # noqa: E402
 from cornu.utils.random import set_random_seed  # noqa: E402
 
+# Imported on first use (``keras.preprocessing.image.load_img`` without importing it first),
+# so that ``import cornu`` does not pay for SciPy and Pillow.
+_LAZY_SUBMODULES = ("preprocessing",)
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        return importlib.import_module(f"cornu.{name}")
+    raise AttributeError(f"module 'cornu' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython):

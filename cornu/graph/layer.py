@@ -44,20 +44,19 @@ class Weight:
     """How a weight is stored inside (torch layout) versus shown outside (Keras layout).
 
     Layers whose fastest torch layout differs from Keras's (e.g. convolution kernels) pass a
-    ``Weight`` subclass to ``add_weight(layout=...)``; Dense keeps the Keras layout as is.
+    ``Weight`` to ``add_weight(layout=...)``; Dense keeps the Keras layout as is.
+    ``get_weights``/``set_weights`` and weight constraints see the Keras layout.
 
     Args:
         permutation: axes order turning the Keras layout into the torch one, or None.
+
+    Example:
+        >>> Weight((1, 0)).from_keras(torch.zeros(2, 3)).shape
+        torch.Size([3, 2])
     """
 
     def __init__(self, permutation=None):
         self.permutation = permutation
-
-    def torch_shape(self, keras_shape):
-        """The stored shape for a Keras-layout shape."""
-        if self.permutation is None:
-            return tuple(keras_shape)
-        return tuple(keras_shape[i] for i in self.permutation)
 
     def from_keras(self, value):
         """Keras-layout tensor -> stored tensor."""

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 
 from cornu import activations, constraints, initializers, regularizers
+from cornu.config import image_data_format
 from cornu.graph.call_context import resolve_training
 from cornu.graph.layer import Layer
 from cornu.graph.input_spec import InputSpec
@@ -199,9 +200,9 @@ class Flatten(Layer):
     """Flattens every dimension but the batch: ``(batch, 28, 28)`` -> ``(batch, 784)``.
 
     Args:
-        data_format: ``'channels_last'`` (default) or ``'channels_first'``; with
-            ``channels_first`` inputs are reordered to channels-last before flattening, as
-            Keras does, so weights stay interchangeable.
+        data_format: ``'channels_last'`` or ``'channels_first'`` (default:
+            ``K.image_data_format()``); with ``channels_first`` inputs are reordered to
+            channels-last before flattening, as Keras does, so weights stay interchangeable.
 
     Example:
         >>> Flatten()(torch.ones(2, 3, 4)).shape
@@ -210,7 +211,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format or "channels_last"
+        self.data_format = data_format or image_data_format()
         self.input_spec = InputSpec(min_ndim=2)
 
     def call(self, inputs):

@@ -12,7 +12,10 @@ import torch
 from cornu import layers
 from cornu.layers.lambda_layer import unsafe_deserialization
 from cornu.models import Model, Sequential
-from tests.layers.layer_cases import CASES
+from tests.layers.layer_cases import CASES as CORE_CASES
+from tests.layers.spatial_cases import SPATIAL_CASES
+
+CASES = CORE_CASES + SPATIAL_CASES
 
 # every fit/evaluate/predict here runs under each training step
 pytestmark = pytest.mark.usefixtures("every_step")

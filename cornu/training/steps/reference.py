@@ -40,7 +40,7 @@ class ReferenceStep:
         self.optimizer = optimizer
         self.params = [i["param"] for i in infos if i["trainable"]]
         self.regularized = [(i["regularizer"], i["param"]) for i in infos if i["regularizer"]]
-        self.constrained = [(i["constraint"], i["param"]) for i in infos
+        self.constrained = [(i["constraint"], i["param"], i["layout"]) for i in infos
                             if i["constraint"] is not None and i["trainable"]]
         self.kept_losses = _kept_losses(model)
 
@@ -110,8 +110,8 @@ class ReferenceStep:
             self.optimizer.step(self.params)
             if self.constrained:
                 with torch.no_grad():
-                    for constraint, p in self.constrained:
-                        p.copy_(constraint(p))
+                    for constraint, p, layout in self.constrained:  # on the Keras layout
+                        p.copy_(layout.from_keras(constraint(layout.to_keras(p))))
         return _detached(outs), None if extra is None else extra.detach()
 
     def test(self, xs, ys, sws):
