@@ -54,15 +54,24 @@ WORKLOADS = {
     "boston_ref": "boston on cornu's reference step (run_eagerly=True)",
     "mnist_branch": "functional MNIST model, two Dense(256) towers concatenated, s/epoch",
     "mnist_busy": "mnist_mlp with one competing CPU-bound process, s/epoch",
+    "mnist_convnet": "MNIST convnet (Chollet 5.1, rmsprop, batch 64), s per 1000 samples",
+    "cifar_convnet": "CIFAR-10 convnet, Conv 32-32-64-64 with BN and Dropout, batch 32, s per 1000",
+    "images_arrays": "64x64 RGB convnet, 800 images from arrays, batch 20, s/epoch",
+    "images_jpeg": "the same epoch from a folder of JPEGs (flow_from_directory), s/epoch",
 }
 # Rows only some peers run: the reference-step rows compare cornu's autograd step with the hand
 # loop (the other peers have no such step); others show "–".
 ROW_PEERS = {name: ("cornu", "torch") for name in WORKLOADS if name.endswith("_ref")}
+# Keras 3 has no ImageDataGenerator and the hand loop no JPEG reader: the image-folder rows
+# compare the Keras 2 APIs that have them.
+ROW_PEERS.update({name: ("cornu", "tf-keras") for name in ("images_arrays", "images_jpeg")})
 # Rows run while this many other CPU-bound processes compete for the cores.
 COMPETING = {"mnist_busy": 1}
 # Derived rows: (label, numerator row, denominator row), shown as a factor per peer.
 SLOWDOWNS = {"mnist_busy_slowdown": ("busy / quiet MNIST epoch (mnist_busy / mnist_mlp)",
-                                     "mnist_busy", "mnist_mlp")}
+                                     "mnist_busy", "mnist_mlp"),
+             "images_jpeg_cost": ("JPEG folder epoch / array epoch (images_jpeg / images_arrays)",
+                                  "images_jpeg", "images_arrays")}
 IMPORT_PROCESSES = 3  # fresh processes per repeat for the import row (after one untimed warm-up)
 RUN_TIMEOUT_S = 900
 

@@ -20,6 +20,8 @@ JAX_VERSION=0.10.2            # latest jax with wheels for Python 3.11
 TF_VERSION=2.21.0             # tensorflow and tf-keras move in lockstep
 TF_KERAS_VERSION=2.21.0
 NUMPY_SPEC='numpy>=1.26,<3'
+PILLOW_SPEC='Pillow>=10,<13'
+SCIPY_SPEC='scipy>=1.11,<2'
 
 make_venv() {  # name, probe import, pip arguments...
   local name="$1" probe="$2"; shift 2
@@ -58,9 +60,9 @@ peer_keras3_jax() {
     pip_in keras3-jax "keras==$KERAS3_VERSION" "jax[cpu]==$JAX_VERSION" "$NUMPY_SPEC"
 }
 
-peer_tf_keras() {
-  make_venv tf-keras "import os; os.environ['TF_USE_LEGACY_KERAS'] = '1'; import tensorflow, tf_keras" \
-    pip_in tf-keras "tensorflow==$TF_VERSION" "tf-keras==$TF_KERAS_VERSION"
+peer_tf_keras() {  # Pillow and SciPy: its ImageDataGenerator (JPEG rows)
+  make_venv tf-keras "import os; os.environ['TF_USE_LEGACY_KERAS'] = '1'; import tensorflow, tf_keras, PIL, scipy" \
+    pip_in tf-keras "tensorflow==$TF_VERSION" "tf-keras==$TF_KERAS_VERSION" "$PILLOW_SPEC" "$SCIPY_SPEC"
 }
 
 mkdir -p "$venvs"

@@ -181,6 +181,51 @@ def run_predict1(torch, x, y, quick):
     return {"value": statistics.median(samples) * 1e3, "unit": "ms/call", "calls": len(samples)}
 
 
+def glorot_convnet(torch, layers):
+    """`nn.Sequential(*layers)` with Glorot-uniform kernels and zero biases (Keras's init)."""
+    nn = torch.nn
+    model = nn.Sequential(*layers)
+    for module in model.modules():
+        if isinstance(module, (nn.Conv2d, nn.Linear)):
+            nn.init.xavier_uniform_(module.weight)
+            nn.init.zeros_(module.bias)
+    return model
+
+
+def run_mnist_convnet(torch, x, y, quick):
+    nn = torch.nn
+    model = glorot_convnet(torch, [
+        nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Conv2d(64, 64, 3), nn.ReLU(), nn.Flatten(), nn.Linear(576, 64),
+        nn.ReLU(), nn.Linear(64, 10)])
+    return convnet_epochs(torch, "mnist_convnet", model, x, y, quick)
+
+
+def run_cifar_convnet(torch, x, y, quick):
+    nn = torch.nn
+    stack = []
+    for fan_in, filters in ((3, 32), (32, 64)):
+        stack += [nn.Conv2d(fan_in, filters, 3, padding=1), nn.BatchNorm2d(filters, eps=1e-3,
+                                                                           momentum=0.01),
+                  nn.ReLU(), nn.Conv2d(filters, filters, 3),
+                  nn.BatchNorm2d(filters, eps=1e-3, momentum=0.01), nn.ReLU(), nn.MaxPool2d(2),
+                  nn.Dropout(0.25)]
+    model = glorot_convnet(torch, stack + [nn.Flatten(), nn.Linear(64 * 6 * 6, 512), nn.ReLU(),
+                                           nn.Dropout(0.5), nn.Linear(512, 10)])
+    return convnet_epochs(torch, "cifar_convnet", model, x, y, quick)
+
+
+def convnet_epochs(torch, workload, model, x, y, quick):
+    """Trains on NCHW images (converted once, as a torch user stores them): s per 1000."""
+    spec = WORKLOADS[workload]
+    images = x.transpose(0, 3, 1, 2).copy()
+    seconds = train(torch, model, rmsprop(torch, model), categorical_task(torch), images, y,
+                    spec["batch_size"], epochs_for(workload, quick))
+    result = per_epoch(workload, seconds)
+    scale = spec["per_samples"] / spec["rows"]
+    return dict(result, value=result["value"] * scale, unit=f"s/{spec['per_samples']}")
+
+
 def per_epoch(workload, seconds):
     return {"value": steady_epoch_seconds(seconds), "unit": "s/epoch",
             "epoch_seconds": [round(s, 4) for s in seconds]}

@@ -31,6 +31,11 @@ WORKLOADS = {
     "boston": dict(rows=404, batch_size=1, epochs=3, quick_epochs=2),
     "predict1": dict(warmup_calls=20, min_calls=50, max_calls=2000, budget_s=2.0),
     "import": dict(),
+    # convnets: seconds per 1000 training samples (the value divides the epoch by rows / 1000)
+    "mnist_convnet": dict(rows=10000, batch_size=64, epochs=2, quick_epochs=2, per_samples=1000),
+    "cifar_convnet": dict(rows=5000, batch_size=32, epochs=2, quick_epochs=2, per_samples=1000),
+    # 64x64 RGB images, 20 per batch: an epoch from arrays, and the same from a folder of JPEGs
+    "images_arrays": dict(rows=800, batch_size=20, epochs=3, quick_epochs=2, side=64),
 }
 # Rows derived from those: the same model and data, another way of running them. `base` names
 # the workload whose data (and, for the hand loop, code) they reuse.
@@ -42,6 +47,8 @@ WORKLOADS.update({
     "mnist_branch": dict(WORKLOADS["mnist_mlp"], base="mnist_mlp"),
     # the MNIST MLP epoch while another CPU-bound process runs (the driver starts it)
     "mnist_busy": dict(WORKLOADS["mnist_mlp"], base="mnist_mlp", competing_processes=1),
+    # the images_arrays epoch, read by flow_from_directory from JPEG files (fit_generator)
+    "images_jpeg": dict(WORKLOADS["images_arrays"], base="images_arrays"),
 })
 
 

@@ -176,6 +176,99 @@ def run_predict1(keras, x, y, quick):
     return {"value": statistics.median(samples) * 1e3, "unit": "ms/call", "calls": len(samples)}
 
 
+def mnist_convnet_model(keras):
+    """Chollet's MNIST convnet (section 5.1): 93,322 parameters."""
+    layers = keras.layers
+    model = keras.models.Sequential([
+        layers.Conv2D(32, (3, 3), activation="relu", input_shape=(28, 28, 1)),
+        layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.Flatten(),
+        layers.Dense(64, activation="relu"),
+        layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def cifar_convnet_model(keras):
+    """A CIFAR-10 convnet with batch normalisation and dropout (Conv 32-32-64-64)."""
+    layers = keras.layers
+    stack = []
+    for filters in (32, 64):
+        stack += [layers.Conv2D(filters, (3, 3), padding="same"), layers.BatchNormalization(),
+                  layers.Activation("relu"), layers.Conv2D(filters, (3, 3)),
+                  layers.BatchNormalization(), layers.Activation("relu"),
+                  layers.MaxPooling2D((2, 2)), layers.Dropout(0.25)]
+    model = keras.models.Sequential([layers.InputLayer(input_shape=(32, 32, 3))] + stack + [
+        layers.Flatten(), layers.Dense(512, activation="relu"), layers.Dropout(0.5),
+        layers.Dense(10, activation="softmax")])
+    model.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def small_image_model(keras, side):
+    """A cats-vs-dogs style convnet for `side` x `side` RGB images."""
+    layers = keras.layers
+    model = keras.models.Sequential([
+        layers.Conv2D(32, (3, 3), activation="relu", input_shape=(side, side, 3)),
+        layers.MaxPooling2D((2, 2)),
+        layers.Conv2D(64, (3, 3), activation="relu"),
+        layers.MaxPooling2D((2, 2)),
+        layers.Flatten(),
+        layers.Dense(64, activation="relu"),
+        layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def per_samples(workload, result):
+    """Turns a s/epoch result into seconds per `per_samples` training samples."""
+    spec = WORKLOADS[workload]
+    scale = spec["per_samples"] / spec["rows"]
+    return dict(result, value=result["value"] * scale, unit=f"s/{spec['per_samples']}")
+
+
+def run_mnist_convnet(keras, x, y, quick):
+    result = fit_per_epoch(keras, "mnist_convnet", mnist_convnet_model(keras), x, y, quick)
+    return per_samples("mnist_convnet", result)
+
+
+def run_cifar_convnet(keras, x, y, quick):
+    result = fit_per_epoch(keras, "cifar_convnet", cifar_convnet_model(keras), x, y, quick)
+    return per_samples("cifar_convnet", result)
+
+
+def run_images_arrays(keras, x, y, quick):
+    model = small_image_model(keras, WORKLOADS["images_arrays"]["side"])
+    return fit_per_epoch(keras, "images_arrays", model, x.astype("float32") / 255.0, y, quick)
+
+
+def run_images_jpeg(keras, x, y, quick):
+    """The images_arrays epoch from JPEG files: `flow_from_directory` + `fit_generator`."""
+    import tempfile
+
+    from PIL import Image
+
+    spec = WORKLOADS["images_jpeg"]
+    folder = tempfile.mkdtemp(prefix="bench-jpeg-")
+    for index, (pixels, label) in enumerate(zip(x, y)):
+        kind = "dogs" if label else "cats"
+        os.makedirs(os.path.join(folder, kind), exist_ok=True)
+        Image.fromarray(pixels).save(os.path.join(folder, kind, f"{index:05d}.jpg"), quality=90)
+    image = keras.module("preprocessing.image")
+    generator = image.ImageDataGenerator(rescale=1.0 / 255).flow_from_directory(
+        folder, target_size=(spec["side"], spec["side"]), batch_size=spec["batch_size"],
+        class_mode="binary")
+    model = small_image_model(keras, spec["side"])
+    timer = epoch_timer(keras)
+    model.fit_generator(generator, steps_per_epoch=len(generator),
+                        epochs=epochs_for("images_jpeg", quick), verbose=0, callbacks=[timer])
+    return {"value": steady_epoch_seconds(timer.seconds), "unit": "s/epoch",
+            "epoch_seconds": [round(s, 4) for s in timer.seconds]}
+
+
 def fit_per_epoch(keras, workload, model, x, y, quick):
     timer = epoch_timer(keras)
     epochs = epochs_for(workload, quick)

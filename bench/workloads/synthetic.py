@@ -15,7 +15,8 @@ from harness import SEED, WORKLOADS, base_of
 
 # One stream per data set, so that running a subset gives the same data (a fixed list: rows
 # added to WORKLOADS later reuse these data sets and leave the streams unchanged).
-_STREAMS = ["boston", "imdb_dense", "import", "mlp981", "mnist_mlp", "predict1"]
+_STREAMS = ["boston", "imdb_dense", "import", "mlp981", "mnist_mlp", "predict1",
+            "mnist_convnet", "cifar_convnet", "images_arrays"]
 
 
 def _rng(workload):
@@ -64,6 +65,40 @@ def boston():
 def predict1():
     """One MNIST-shaped row, as `model.predict(x_test[:1])` receives it."""
     return _rng("predict1").random_sample((1, 784)).astype(np.float32), None
+
+
+def _one_hot(labels, classes):
+    y = np.zeros((len(labels), classes), dtype=np.float32)
+    y[np.arange(len(labels)), labels] = 1.0
+    return y
+
+
+def mnist_convnet():
+    """28x28x1 images in [0, 1), one-hot labels over 10 classes (the book's reshape)."""
+    rng = _rng("mnist_convnet")
+    rows = WORKLOADS["mnist_convnet"]["rows"]
+    x = rng.random_sample((rows, 28, 28, 1)).astype(np.float32)
+    return x, _one_hot(rng.randint(0, 10, size=rows), 10)
+
+
+def cifar_convnet():
+    """32x32x3 images in [0, 1), one-hot labels over 10 classes."""
+    rng = _rng("cifar_convnet")
+    rows = WORKLOADS["cifar_convnet"]["rows"]
+    x = rng.random_sample((rows, 32, 32, 3)).astype(np.float32)
+    return x, _one_hot(rng.randint(0, 10, size=rows), 10)
+
+
+def images_arrays():
+    """Photo-like RGB images as 8-bit values (what a JPEG holds: smooth 8x8 patches plus a
+    little noise, so that files compress like photographs), two classes (cats and dogs)."""
+    rng = _rng("images_arrays")
+    spec = WORKLOADS["images_arrays"]
+    rows, side = spec["rows"], spec["side"]
+    coarse = rng.randint(0, 256, size=(rows, side // 8, side // 8, 3))
+    smooth = np.repeat(np.repeat(coarse, 8, axis=1), 8, axis=2)
+    x = np.clip(smooth + rng.randint(-8, 9, size=smooth.shape), 0, 255).astype(np.uint8)
+    return x, rng.randint(0, 2, size=rows).astype(np.float32)
 
 
 def make(workload):

@@ -9,10 +9,11 @@ threads are faster on a quiet machine, one thread on a busy one.
 So ``fit`` measures. It times batches with all threads, then with one (each for at least
 ``PROBE_BATCHES`` batches and ``PROBE_SECONDS``, after a batch to settle: on a busy machine
 most batches are fast and a few very slow, so short samples mislead), and trains on with the
-faster per sample; it measures again from time to time, since load comes and goes, less often
-while the answer stays the same, and at once when the chosen count becomes much slower than it
-measured (another process started, or a lucky measurement kept spinning threads). The thread
-count it found on entry comes back when ``fit`` ends.
+faster per sample. It measures again at once when the chosen count becomes much slower than
+the best it has shown (another process started, or a lucky measurement kept spinning
+threads), and, while one thread is chosen, from time to time (less often while the answer
+stays the same), since the other process may have ended; all threads chosen on a quiet machine
+cost no further measurement. The thread count it found on entry comes back when ``fit`` ends.
 
 Example:
     >>> tuner = ThreadTuner(threads=2)  # doctest: +SKIP
@@ -112,9 +113,12 @@ class ThreadTuner:
         if batches < PROBE_BATCHES or seconds < PROBE_SECONDS:
             return
         self.watch = [0.0, 0, 0]
-        if seconds / watched_rows > DRIFT * self.chosen_cost:
+        cost = seconds / watched_rows
+        if cost > DRIFT * self.chosen_cost:
             self.interval = FIRST_INTERVAL
             self._start_probe()
+        else:  # the best speed seen since, so that a slow measurement does not hide a slowdown
+            self.chosen_cost = min(self.chosen_cost, cost)
 
     def _decide(self):
         (many, many_rows, _), (one, one_rows, _) = self.timings[self.threads], self.timings[1]
@@ -127,7 +131,8 @@ class ThreadTuner:
         self.watch = [0.0, 0, 0]
         self.probing = None
         self._use(choice)
-        self.next_probe = self.clock() + self.interval
+        # All threads: only a slowdown can make one thread faster, and the watch sees it.
+        self.next_probe = None if choice == self.threads else self.clock() + self.interval
 
     def close(self):
         """Puts back the thread count ``fit`` began with."""

@@ -187,8 +187,7 @@ def test_the_tuner_keeps_all_threads_on_a_quiet_machine():
     tuner = ThreadTuner(2, clock=machine.clock, set_threads=machine.set_threads)
     machine.run(tuner, 1500)
     assert tuner.choice == 2 and machine.threads == 2
-    assert machine.switches.count(1) >= 2  # it measured one thread, more than once
-    assert tuner.interval > thread_tuner.FIRST_INTERVAL  # less often while the answer holds
+    assert machine.switches.count(1) == 1  # one measurement: speed held, nothing to re-measure
     tuner.close()
     assert machine.threads == 2
 
@@ -208,12 +207,34 @@ def test_the_tuner_takes_one_thread_on_a_busy_machine_and_gives_the_count_back()
 def test_the_tuner_measures_again_at_once_when_the_chosen_count_slows_down():
     machine = FakeMachine({2: 1e-4, 1: 1.6e-4})
     tuner = ThreadTuner(2, clock=machine.clock, set_threads=machine.set_threads)
-    machine.run(tuner, 20000)  # quiet for long: measurements are a minute apart
-    assert tuner.choice == 2 and tuner.interval == thread_tuner.MAX_INTERVAL
+    machine.run(tuner, 20000)  # quiet for long: no measurement is due
+    assert tuner.choice == 2 and tuner.next_probe is None
     machine.cost = {2: 3e-3, 1: 2e-4}  # another process starts: spinning threads
-    machine.run(tuner, 3 * thread_tuner.PROBE_BATCHES + 5)  # ~20 s, well before the minute
+    machine.run(tuner, 3 * thread_tuner.PROBE_BATCHES + 5)
     assert tuner.choice == 1 and machine.threads == 1
     assert tuner.interval == thread_tuner.FIRST_INTERVAL
+
+
+def test_the_tuner_compares_with_the_best_speed_seen():
+    machine = FakeMachine({2: 2e-4, 1: 3.2e-4})  # measured while warming up: slow
+    tuner = ThreadTuner(2, clock=machine.clock, set_threads=machine.set_threads)
+    machine.run(tuner, 100)
+    machine.cost = {2: 1e-4, 1: 1.6e-4}  # warmed up
+    machine.run(tuner, 100)
+    machine.cost = {2: 1.8e-4, 1: 1.6e-4}  # 1.8x the best seen: load arrived
+    machine.run(tuner, 3 * thread_tuner.PROBE_BATCHES)
+    assert machine.switches.count(1) == 2  # measured again (without the best: 1.8 < 2 x 1.5)
+
+
+def test_the_tuner_measures_one_thread_again_from_time_to_time():
+    machine = FakeMachine({2: 3e-3, 1: 2e-4})
+    tuner = ThreadTuner(2, clock=machine.clock, set_threads=machine.set_threads)
+    machine.run(tuner, 60)
+    assert tuner.choice == 1 and tuner.next_probe is not None
+    measured = machine.switches.count(2)
+    machine.run(tuner, 2000)  # 40 s: measured again, still one thread, less often
+    assert machine.switches.count(2) > measured and tuner.choice == 1
+    assert tuner.interval > thread_tuner.FIRST_INTERVAL
 
 
 def test_the_tuner_does_not_measure_again_while_speed_holds():
