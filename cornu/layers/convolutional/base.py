@@ -10,6 +10,7 @@ Example:
     torch.Size([2, 5, 5, 8])
 """
 import numpy as np
+import torch
 
 from cornu import activations, constraints, initializers, regularizers
 from cornu.graph.input_spec import InputSpec
@@ -177,8 +178,13 @@ class Conv(Layer):
 
     def call(self, inputs):
         x = geometry.to_channels_first(inputs, self.data_format)
-        outputs = geometry.from_channels_first(self.convolve(x), self.data_format)
+        y = self.convolve(x)
         activation = self.activation
+        if activation is activations.relu:
+            # In place: the convolution's gradient does not need its output, and a second
+            # large tensor per layer costs more in page faults than the ReLU itself.
+            return geometry.from_channels_first(torch.relu_(y), self.data_format)
+        outputs = geometry.from_channels_first(y, self.data_format)
         return outputs if activation is activations.linear else activation(outputs)
 
     def get_config(self):

@@ -1,0 +1,49 @@
+"""``keras.applications.vgg16``: VGG16 (Simonyan and Zisserman, "Very Deep Convolutional
+Networks for Large-Scale Image Recognition", ICLR 2015), 138,357,544 parameters.
+
+Inputs are 224x224 RGB images by default, preprocessed in ``'caffe'`` mode (BGR, minus the
+ImageNet means).
+
+Example:
+    >>> from cornu.applications.vgg16 import VGG16
+    >>> conv_base = VGG16(weights=None, include_top=False, input_shape=(150, 150, 3))
+    >>> conv_base.output_shape
+    (None, 4, 4, 512)
+"""
+from cornu.applications import imagenet_utils
+from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (Keras's API)
+from cornu.applications.vgg_family import build_vgg
+
+preprocess_input = imagenet_utils.preprocess_input  # 'caffe' by default, as in Keras
+
+
+def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+          pooling=None, classes=1000):
+    """Builds the VGG16 model (13 convolutions in 5 blocks, then 3 dense layers).
+
+    Args:
+        include_top: whether to add the classifier (``flatten``, ``fc1``, ``fc2``,
+            ``predictions``); it needs a fixed input size.
+        weights: None (random initialisation), ``'imagenet'`` or a weight file path. Loading
+            weights needs Keras HDF5 weight loading, which cornu does not have yet: anything but
+            None raises NotImplementedError (after the arguments are checked).
+        input_tensor: a Keras tensor to use as the image input.
+        input_shape: the image shape when ``include_top`` is False (e.g. ``(150, 150, 3)``);
+            at least 32x32. With the top and ImageNet weights it must be ``(224, 224, 3)``.
+        pooling: with ``include_top=False``: None (the 4D ``block5_pool`` output), ``'avg'`` or
+            ``'max'`` (global pooling to a 2D output).
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+
+    Returns:
+        A ``Model`` named ``'vgg16'``.
+
+    Raises:
+        ValueError: invalid ``weights``, ``classes``, ``pooling`` or input shape.
+        NotImplementedError: ``weights`` is not None.
+
+    Example:
+        >>> VGG16(weights=None).count_params()
+        138357544
+    """
+    return build_vgg("VGG16", "vgg16", (2, 2, 3, 3, 3), include_top, weights, input_tensor,
+                     input_shape, pooling, classes)
