@@ -20,7 +20,7 @@ from cornu.utils.random import set_random_seed  # noqa: E402
 
 # Imported on first use (``keras.preprocessing.image.load_img`` without importing it first),
 # so that ``import cornu`` does not pay for SciPy and Pillow.
-_LAZY_SUBMODULES = ("preprocessing",)
+_LAZY_SUBMODULES = ("applications", "preprocessing")
 
 
 def __getattr__(name):

@@ -18,7 +18,6 @@ Example:
     >>> preprocess_input(np.full((1, 2, 2, 3), 255.0), mode='tf')[0, 0, 0]
     array([1., 1., 1.])
 """
-import functools
 import json
 import os
 import warnings
@@ -165,19 +164,15 @@ def decode_predictions(preds, top=5):
     if preds.ndim != 2 or preds.shape[1] != 1000:
         raise ValueError(f"`decode_predictions` expects a batch of predictions (i.e. a 2D array "
                          f"of shape (samples, 1000)). Found array with shape: {preds.shape}")
-    class_index = _class_index(get_file("imagenet_class_index.json", CLASS_INDEX_PATH,
-                                        cache_subdir="models", file_hash=CLASS_INDEX_MD5))
+    path = get_file("imagenet_class_index.json", CLASS_INDEX_PATH, cache_subdir="models",
+                    file_hash=CLASS_INDEX_MD5)
+    with open(path) as f:
+        class_index = json.load(f)
     results = []
     for pred in preds:
         best = np.argsort(pred, kind="stable")[::-1][:top]
         results.append([tuple(class_index[str(i)]) + (pred[i],) for i in best])
     return results
-
-
-@functools.lru_cache(maxsize=4)
-def _class_index(path):
-    with open(path) as f:
-        return json.load(f)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -87,8 +87,20 @@ def conv(x, weight, bias=None, strides=None, pads=None, dilation=None, groups=1)
     """
     rank = weight.dim() - 2
     ones = (1,) * rank
-    x, padding = _symmetric_or_padded(x, pads or ((0, 0),) * rank)
-    return _CONV[rank](x, weight, bias, strides or ones, padding, dilation or ones, groups)
+    pads, strides, dilation = pads or ((0, 0),) * rank, strides or ones, dilation or ones
+    if rank == 1 and _steps_last(x):
+        y = conv(x.unsqueeze(2), weight.unsqueeze(2), bias, (1,) + tuple(strides),
+                 ((0, 0),) + tuple(pads), (1,) + tuple(dilation), groups)
+        return y.squeeze(2)
+    x, padding = _symmetric_or_padded(x, pads)
+    return _CONV[rank](x, weight, bias, strides, padding, dilation, groups)
+
+
+def _steps_last(x):
+    """Whether a ``(N, C, L)`` tensor is a view of ``(N, L, C)`` memory (Keras's layout):
+    torch's 1-d kernels would copy it, while the 2-d ones take it as a ``channels_last``
+    ``(N, C, 1, L)`` image (2x faster for the books' Conv1D, measured)."""
+    return x.stride(1) == 1 and x.shape[1] > 1
 
 
 def conv_transpose(x, weight, bias, output_spatial, strides, pads_before, dilation=None):
@@ -148,6 +160,9 @@ def max_pool(x, pool_size, strides, pads):
         [[[1.0, 3.0]]]
     """
     rank = len(pool_size)
+    if rank == 1 and _steps_last(x):
+        return max_pool(x.unsqueeze(2), (1,) + tuple(pool_size), (1,) + tuple(strides),
+                        ((0, 0),) + tuple(pads)).squeeze(2)
     symmetric = all(before == after for before, after in pads)
     if symmetric and all(before * 2 <= k for (before, _), k in zip(pads, pool_size)):
         return _MAX_POOL[rank](x, pool_size, strides, tuple(b for b, _ in pads))
@@ -169,6 +184,9 @@ def avg_pool(x, pool_size, strides, pads):
         [[[3.0, 6.0]]]
     """
     rank = len(pool_size)
+    if rank == 1 and _steps_last(x):
+        return avg_pool(x.unsqueeze(2), (1,) + tuple(pool_size), (1,) + tuple(strides),
+                        ((0, 0),) + tuple(pads)).squeeze(2)
     if not any(before or after for before, after in pads):
         return _AVG_POOL[rank](x, pool_size, strides)
     symmetric = all(before == after for before, after in pads)
