@@ -18,8 +18,9 @@ from cornu.layers import Input  # noqa: E402
 from cornu.models import Model, Sequential  # noqa: E402
 from cornu.utils.random import set_random_seed  # noqa: E402
 
-# Imported on first use (``keras.preprocessing.image.load_img`` without importing it first),
-# so that ``import cornu`` does not pay for SciPy and Pillow.
+# Imported on first use (``keras.preprocessing.image.load_img`` or
+# ``keras.applications.vgg16.VGG16`` without importing them first), so that ``import cornu``
+# does not pay for SciPy, Pillow and the application models.
 _LAZY_SUBMODULES = ("applications", "preprocessing")
 
 
