@@ -34,6 +34,16 @@ class AliasedHistoryDict(LogsDict):
             self.respell(metric_names.era())
         return switched
 
+    def get(self, key, default=None):
+        """Returns the value under ``key`` or one of its spellings, else ``default``, without
+        switching the era: after training, a ``get`` is defensive code reading both spellings
+        (``h.history.get('val_acc', h.history.get('val_accuracy'))``), which tells nothing of
+        the names the program expects. (A callback's ``logs.get('val_accuracy')`` does.)"""
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        alias = self._stored_alias(key)
+        return default if alias is None else dict.__getitem__(self, alias)
+
 
 class History(Callback):
     """Records the epoch logs of a ``fit``; ``fit`` returns it.

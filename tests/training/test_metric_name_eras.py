@@ -57,6 +57,15 @@ def test_a_keras_2_2_program_keeps_the_2_2_names(capsys):
     assert " - acc: " in capsys.readouterr().out
 
 
+def test_a_defensive_get_of_both_spellings_keeps_the_era():
+    """Zero to Deep Learning ch. 11: ``h.history.get('val_acc', h.history.get('val_accuracy'))``."""
+    history = model().fit(X, Y, validation_split=0.25, epochs=1, verbose=0)
+    value = history.history.get("val_acc", history.history.get("val_accuracy"))
+    assert value == history.history.get("val_accuracy") == history.history["val_acc"]
+    assert history.history.get("val_precision", "absent") == "absent"
+    assert sorted(history.history.keys()) == ["acc", "loss", "val_acc", "val_loss"]
+
+
 def test_a_name_that_only_differs_by_synonym_does_not_switch():
     history = model(metrics=["acc"]).fit(X, Y, epochs=1, verbose=0)
     assert history.history["accuracy"] == history.history["acc"]
