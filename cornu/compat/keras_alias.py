@@ -3,8 +3,10 @@
 The alias modules are the cornu module objects themselves
 (``sys.modules['keras.layers'] is sys.modules['cornu.layers']``), so classes and functions are
 shared; ``keras`` itself is a thin module over ``cornu`` whose ``__version__`` is the Keras
-version cornu follows (books check it), while ``cornu.__version__`` stays cornu's. Keras 2 module paths whose cornu home has another name are listed in
-:data:`RELOCATED`; they are used only when the same-named cornu module does not exist.
+version cornu follows (books check it), while ``cornu.__version__`` stays cornu's. Keras 2's
+layer modules (``keras.layers.convolutional`` ...) are ``cornu.layers`` itself
+(:data:`LAYER_MODULES`); other Keras 2 module paths whose cornu home has another name are
+listed in :data:`RELOCATED`, used only when the same-named cornu module does not exist.
 ``tensorflow.keras`` is not aliased.
 
 Example:
@@ -25,11 +27,15 @@ from cornu.config.keras_version import KERAS_VERSION
 ALIAS = "keras"
 TARGET = "cornu"
 
+# Keras 2's layer modules -> ``cornu.layers``, which holds every layer: always, even where a
+# same-named cornu module exists (``keras.layers.convolutional`` also served the pooling,
+# upsampling, padding and cropping layers; ``cornu.layers.convolutional`` holds convolutions).
+LAYER_MODULES = {f"keras.layers.{family}": "cornu.layers" for family in (
+    "core", "advanced_activations", "convolutional", "convolutional_recurrent", "pooling",
+    "recurrent", "embeddings", "normalization", "merge", "noise", "wrappers", "local")}
+
 # Keras 2 module -> cornu module, for Keras paths with no same-named cornu module.
 RELOCATED = {
-    **{f"keras.layers.{family}": "cornu.layers" for family in (
-        "core", "advanced_activations", "convolutional", "convolutional_recurrent", "pooling",
-        "recurrent", "embeddings", "normalization", "merge", "noise", "wrappers", "local")},
     **{f"keras.engine.{part}": "cornu.engine" for part in (
         "topology", "training", "sequential", "network", "base_layer", "input_layer")},
     **{f"keras.utils.{part}": "cornu.utils" for part in (
@@ -64,6 +70,8 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
         Raises:
             ModuleNotFoundError: cornu has no counterpart (yet).
         """
+        if fullname in LAYER_MODULES:
+            return LAYER_MODULES[fullname]
         same_name = TARGET + fullname[len(ALIAS):]
         if _module_exists(same_name):
             return same_name

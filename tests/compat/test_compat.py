@@ -44,8 +44,21 @@ def test_resolve_relocated_only_when_same_name_is_missing(monkeypatch):
     assert finder.resolve("keras.utils.np_utils") == "cornu.utils.np_utils"  # same name wins
 
 
+def test_keras_2_layer_modules_are_cornu_layers(alias):
+    from keras.layers.convolutional import Conv2D, MaxPooling2D, UpSampling2D, ZeroPadding2D
+    from keras.layers.normalization import BatchNormalization
+    from keras.layers.pooling import GlobalAveragePooling2D
+    from keras.layers.core import Dense
+
+    import cornu.layers
+    assert Conv2D is cornu.layers.Conv2D and MaxPooling2D is cornu.layers.MaxPooling2D
+    assert UpSampling2D and ZeroPadding2D and BatchNormalization and GlobalAveragePooling2D
+    assert Dense is cornu.layers.Dense
+    assert KerasAliasFinder().resolve("keras.layers.convolutional") == "cornu.layers"
+
+
 def test_every_relocated_target_names_a_cornu_package():
-    assert keras_alias.RELOCATED["keras.layers.core"] == "cornu.layers"
+    assert keras_alias.LAYER_MODULES["keras.layers.core"] == "cornu.layers"
     assert keras_alias.RELOCATED["keras.engine.topology"] == "cornu.engine"
     assert keras_alias.RELOCATED["keras.utils.vis_utils"] == "cornu.utils"
     assert all(target.startswith("cornu.") for target in keras_alias.RELOCATED.values())
