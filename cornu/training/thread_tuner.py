@@ -10,7 +10,7 @@ So ``fit`` measures. It times batches with all threads, then with one (each for 
 ``PROBE_BATCHES`` batches and ``PROBE_SECONDS``, after a batch to settle: on a busy machine
 most batches are fast and a few very slow, so short samples mislead), and trains on with the
 faster per sample. It measures again at once when the chosen count becomes much slower than
-the best it has shown (another process started, or a lucky measurement kept spinning
+its usual speed (another process started, or a lucky measurement kept spinning
 threads), and, while one thread is chosen, from time to time (less often while the answer
 stays the same), since the other process may have ended; all threads chosen on a quiet machine
 cost no further measurement. The thread count it found on entry comes back when ``fit`` ends.
@@ -36,6 +36,8 @@ MARGIN = 0.75
 # Between measurements, training that takes this many times the measured time per sample (over a
 # window as long as a measurement) measures again at once.
 DRIFT = 1.5
+# Windows whose median is the usual speed between measurements.
+RECENT_WINDOWS = 5
 
 
 class ThreadTuner:
@@ -56,6 +58,7 @@ class ThreadTuner:
         self.next_probe = None
         self.choice = None
         self.chosen_cost = None  # seconds per sample the chosen count took when measured
+        self.recent_costs = []  # seconds per sample of the latest watch windows
         self.watch = [0.0, 0, 0]  # seconds, rows, batches since the last check
         self.started = None
         self.probing = None  # the thread count being timed, or None
@@ -114,11 +117,19 @@ class ThreadTuner:
             return
         self.watch = [0.0, 0, 0]
         cost = seconds / watched_rows
-        if cost > DRIFT * self.chosen_cost:
+        if cost > DRIFT * self._usual_cost():
             self.interval = FIRST_INTERVAL
             self._start_probe()
-        else:  # the best speed seen since, so that a slow measurement does not hide a slowdown
-            self.chosen_cost = min(self.chosen_cost, cost)
+            return
+        self.recent_costs = (self.recent_costs + [cost])[-RECENT_WINDOWS:]
+
+    def _usual_cost(self):
+        """The chosen count's usual time per sample: the measured one, or the median of the
+        recent windows when lower (a measurement slowed by warm-up must not hide a slowdown;
+        the median, unlike the best, is not fooled by one lucky window)."""
+        if len(self.recent_costs) < RECENT_WINDOWS:
+            return self.chosen_cost
+        return min(self.chosen_cost, sorted(self.recent_costs)[RECENT_WINDOWS // 2])
 
     def _decide(self):
         (many, many_rows, _), (one, one_rows, _) = self.timings[self.threads], self.timings[1]
@@ -128,6 +139,7 @@ class ThreadTuner:
             else FIRST_INTERVAL
         self.choice = choice
         self.chosen_cost = one_cost if choice == 1 else many_cost
+        self.recent_costs = []
         self.watch = [0.0, 0, 0]
         self.probing = None
         self._use(choice)
