@@ -11,6 +11,7 @@ from cornu.layers.core import (Activation, ActivityRegularization, Dense, Dropou
                                Permute, RepeatVector, Reshape)
 from cornu.layers.convolutional import *  # noqa: F401,F403 (its __all__)
 from cornu.layers.convolutional import __all__ as _convolutional
+from cornu.layers.embeddings import Embedding
 from cornu.layers.lambda_layer import Lambda
 from cornu.layers.serialization import deserialize, serialize
 from cornu.saving.registry import register_layer
@@ -38,6 +39,7 @@ __all__ += ["Lambda", "Add", "Subtract", "Multiply", "Average", "Maximum", "Mini
             "Concatenate", "Dot", "add", "subtract", "multiply", "average", "maximum", "minimum",
             "concatenate", "dot", "serialize", "deserialize"]
 __all__ += _convolutional
+__all__ += ["Embedding"]
 __all__ += ["AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
             "SpatialDropout2D", "SpatialDropout3D", "BatchNormalization"]
 __all__ += ["MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
