@@ -21,7 +21,7 @@ from cornu.utils.random import set_random_seed  # noqa: E402
 # Imported on first use (``keras.preprocessing.image.load_img`` or
 # ``keras.applications.vgg16.VGG16`` without importing them first), so that ``import cornu``
 # does not pay for SciPy, Pillow and the application models.
-_LAZY_SUBMODULES = ("applications", "preprocessing")
+_LAZY_SUBMODULES = ("applications", "preprocessing", "wrappers")
 
 
 def __getattr__(name):
