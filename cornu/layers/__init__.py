@@ -21,6 +21,8 @@ from cornu.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum
 from cornu.layers.noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                                 SpatialDropout2D, SpatialDropout3D)
 from cornu.layers.normalization import BatchNormalization
+from cornu.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
+                                     SimpleRNNCell)
 from cornu.layers.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
                                   AvgPool1D, AvgPool2D, AvgPool3D, GlobalAveragePooling1D,
                                   GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
@@ -48,6 +50,7 @@ __all__ += ["MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
             "GlobalAveragePooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D",
             "AvgPool2D", "AvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
             "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D"]
+__all__ += ["RNN", "SimpleRNNCell", "LSTMCell", "GRUCell", "SimpleRNN", "LSTM", "GRU"]
 __all__ += ["UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",
             "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D"]
 

@@ -88,6 +88,18 @@ class Model(Trainer, Layer):
                 return layer
         raise ValueError(f"No such layer: {name}. Layers: {[l.name for l in self.layers]}")
 
+    def reset_states(self):
+        """Resets the states of every stateful layer (``stateful=True`` recurrent layers, and
+        nested models), as between independent sequences.
+
+        Example:
+            >>> model.reset_states()  # doctest: +SKIP
+        """
+        for layer in self.layers:
+            if isinstance(layer, Model) or (hasattr(layer, "reset_states")
+                                            and getattr(layer, "stateful", False)):
+                layer.reset_states()
+
     @property
     def input(self):
         """The model input tensor (or list of them)."""

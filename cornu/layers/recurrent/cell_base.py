@@ -1,0 +1,153 @@
+"""``RecurrentCell``: what the Keras 2 cells share: arguments, weights and Keras's dropout masks
+(one input mask and one recurrent mask per sequence, reused at every step, only in training).
+
+Example:
+    >>> from cornu.layers.recurrent import SimpleRNNCell
+    >>> SimpleRNNCell(4, dropout=0.2).state_size
+    4
+"""
+import numpy as np
+
+from cornu import activations, constraints, initializers, regularizers
+from cornu.graph.call_context import resolve_training
+from cornu.graph.layer import Layer
+from cornu.layers.core import dropout_mask
+
+
+def positive_units(units, owner):
+    """``units`` as an int, or a clear error naming ``owner``."""
+    if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
+        raise ValueError(f"{owner}: `units` must be a positive integer, received {units!r}.")
+    return int(units)
+
+
+def clipped_rate(rate):
+    """A dropout rate clipped to [0, 1], as Keras 2 does."""
+    return min(1.0, max(0.0, float(rate)))
+
+
+class RecurrentCell(Layer):
+    """Base of ``SimpleRNNCell``, ``LSTMCell`` and ``GRUCell``: one time step of a recurrent
+    layer, ``call(inputs, states, training=None) -> (output, new_states)``.
+
+    Args:
+        units: the size of the output and of each state.
+        activation: the output activation (default ``'tanh'``).
+        use_bias: whether the cell has a bias.
+        kernel_initializer, recurrent_initializer, bias_initializer: initializers.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: regularizers.
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints.
+        dropout: fraction of the inputs dropped (one mask per sequence, while training).
+        recurrent_dropout: fraction of the recurrent state dropped (likewise).
+    """
+
+    gates = 1       # blocks of ``units`` columns in the kernels
+    input_masks = 1  # Keras 2 draws this many input/recurrent dropout masks per sequence
+
+    def __init__(self, units, activation="tanh", use_bias=True,
+                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal",
+                 bias_initializer="zeros", kernel_regularizer=None, recurrent_regularizer=None,
+                 bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
+                 bias_constraint=None, dropout=0., recurrent_dropout=0., **kwargs):
+        super().__init__(**kwargs)
+        self.units = positive_units(units, type(self).__name__)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.recurrent_constraint = constraints.get(recurrent_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout = clipped_rate(dropout)
+        self.recurrent_dropout = clipped_rate(recurrent_dropout)
+        self.state_size = self.units
+        self.output_size = self.units
+        self._dropout_mask = None
+        self._recurrent_dropout_mask = None
+
+    def _bias_shape(self):
+        return (self.gates * self.units,)
+
+    def _bias_initializer(self):
+        return self.bias_initializer
+
+    def build(self, input_shape):
+        input_dim = input_shape[-1]
+        if input_dim is None:
+            raise ValueError(f"{self.name}: the last dimension of the inputs (features) must be "
+                             f"defined, found None (input shape {tuple(input_shape)}).")
+        width = self.gates * self.units
+        self.kernel = self.add_weight("kernel", (input_dim, width),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint)
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.recurrent_regularizer,
+                                                constraint=self.recurrent_constraint)
+        self.bias = self.add_weight("bias", self._bias_shape(),
+                                    initializer=self._bias_initializer(),
+                                    regularizer=self.bias_regularizer,
+                                    constraint=self.bias_constraint) if self.use_bias else None
+        super().build(input_shape)
+
+    # ------------------------------------------------------------ dropout masks
+    def reset_dropout_mask(self):
+        """Forgets the input dropout masks (the layer does it before every sequence)."""
+        self._dropout_mask = None
+
+    def reset_recurrent_dropout_mask(self):
+        """Forgets the recurrent dropout masks (the layer does it before every sequence)."""
+        self._recurrent_dropout_mask = None
+
+    def _masks(self, inputs, state, training):
+        """The input and recurrent masks of this sequence (lists of ``input_masks`` tensors),
+        or None where there is no dropout (rate 0 or 1, or not training)."""
+        if training is None:
+            training = resolve_training(None)
+        if not training:
+            return None, None
+        if 0 < self.dropout < 1 and self._dropout_mask is None:
+            self._dropout_mask = [dropout_mask(inputs, self.dropout)
+                                  for _ in range(self.input_masks)]
+        if 0 < self.recurrent_dropout < 1 and self._recurrent_dropout_mask is None:
+            self._recurrent_dropout_mask = [dropout_mask(state, self.recurrent_dropout)
+                                            for _ in range(self.input_masks)]
+        return self._dropout_mask, self._recurrent_dropout_mask
+
+    def _implementation_masks(self, inputs, state, training):
+        """``_masks``, of which Keras 2's implementation 2 uses only the first of each."""
+        masks = self._masks(inputs, state, training)
+        if getattr(self, "implementation", 1) == 2:
+            return tuple(None if m is None else m[:1] for m in masks)
+        return masks
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.output_size)
+
+    def get_config(self):
+        return {**super().get_config(),
+                "units": self.units,
+                "activation": activations.serialize(self.activation),
+                "use_bias": self.use_bias,
+                "kernel_initializer": initializers.serialize(self.kernel_initializer),
+                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
+                "bias_initializer": initializers.serialize(self.bias_initializer),
+                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
+                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
+                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+                "kernel_constraint": constraints.serialize(self.kernel_constraint),
+                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
+                "bias_constraint": constraints.serialize(self.bias_constraint),
+                "dropout": self.dropout,
+                "recurrent_dropout": self.recurrent_dropout}
+
+
+def masked(tensor, masks, index):
+    """``tensor`` times dropout mask ``index`` (the only one when there is one), or unchanged
+    without masks."""
+    return tensor if masks is None else tensor * masks[index % len(masks)]
