@@ -146,6 +146,20 @@ def _fit_spatial(y, output_spatial):
     return F.pad(y, _flat_pad(grow)) if any(after for _, after in grow) else y
 
 
+def _torch_pool_padding(pads, pool_size):
+    """The ``padding`` torch's pooling takes for these pads (the same on both sides, at most
+    half a window), or None when they need padding ahead."""
+    if all(before == after and before * 2 <= k for (before, after), k in zip(pads, pool_size)):
+        return tuple(before for before, _ in pads)
+    return None
+
+
+def _pool_as_image(pool, x, pool_size, strides, pads):
+    """A 1-d pooling run by ``pool`` on the ``(N, C, 1, L)`` image view (see ``_steps_last``)."""
+    return pool(x.unsqueeze(2), (1,) + tuple(pool_size), (1,) + tuple(strides),
+                ((0, 0),) + tuple(pads)).squeeze(2)
+
+
 def max_pool(x, pool_size, strides, pads):
     """Max pooling; padded cells never win (they are ``-inf``).
 
@@ -161,11 +175,10 @@ def max_pool(x, pool_size, strides, pads):
     """
     rank = len(pool_size)
     if rank == 1 and _steps_last(x):
-        return max_pool(x.unsqueeze(2), (1,) + tuple(pool_size), (1,) + tuple(strides),
-                        ((0, 0),) + tuple(pads)).squeeze(2)
-    symmetric = all(before == after for before, after in pads)
-    if symmetric and all(before * 2 <= k for (before, _), k in zip(pads, pool_size)):
-        return _MAX_POOL[rank](x, pool_size, strides, tuple(b for b, _ in pads))
+        return _pool_as_image(max_pool, x, pool_size, strides, pads)
+    padding = _torch_pool_padding(pads, pool_size)
+    if padding is not None:
+        return _MAX_POOL[rank](x, pool_size, strides, padding)
     x = F.pad(x, _flat_pad(pads), value=float("-inf"))
     return _MAX_POOL[rank](x, pool_size, strides)
 
@@ -185,14 +198,10 @@ def avg_pool(x, pool_size, strides, pads):
     """
     rank = len(pool_size)
     if rank == 1 and _steps_last(x):
-        return avg_pool(x.unsqueeze(2), (1,) + tuple(pool_size), (1,) + tuple(strides),
-                        ((0, 0),) + tuple(pads)).squeeze(2)
-    if not any(before or after for before, after in pads):
-        return _AVG_POOL[rank](x, pool_size, strides)
-    symmetric = all(before == after for before, after in pads)
-    if symmetric and all(before * 2 <= k for (before, _), k in zip(pads, pool_size)):
-        return _AVG_POOL[rank](x, pool_size, strides, tuple(b for b, _ in pads),
-                               count_include_pad=False)
+        return _pool_as_image(avg_pool, x, pool_size, strides, pads)
+    padding = _torch_pool_padding(pads, pool_size)
+    if padding is not None:
+        return _AVG_POOL[rank](x, pool_size, strides, padding, count_include_pad=False)
     sums = _AVG_POOL[rank](F.pad(x, _flat_pad(pads)), pool_size, strides)
     inside = F.pad(x.new_ones((1, 1) + tuple(x.shape[2:])), _flat_pad(pads))
     return sums / _AVG_POOL[rank](inside, pool_size, strides)

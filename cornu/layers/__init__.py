@@ -60,8 +60,7 @@ def _register_families():
     namespace, aliases included, as Keras 2 looks classes up)."""
     for name, value in list(globals().items()):
         if isinstance(value, type) and issubclass(value, Layer):
-            register_layer(value)
-            register_layer(value, name)  # the aliases too (Convolution2D, MaxPool2D ...)
+            register_layer(value, name)  # by every name it has here: aliases too (MaxPool2D)
 
 
 _register_families()

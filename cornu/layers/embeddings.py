@@ -10,12 +10,7 @@ import torch.nn.functional as F
 
 from cornu import constraints, initializers, regularizers
 from cornu.graph.layer import Layer
-
-
-def _positive(value, name, layer):
-    if isinstance(value, bool) or int(value) != value or value <= 0:
-        raise ValueError(f"{layer}: `{name}` must be a positive integer, received {value!r}.")
-    return int(value)
+from cornu.utils.validation import positive_int
 
 
 class Embedding(Layer):
@@ -56,8 +51,8 @@ class Embedding(Layer):
             kwargs["input_shape"] = tuple(lengths)
         self.activity_regularizer = regularizers.get(activity_regularizer)
         super().__init__(**kwargs)
-        self.input_dim = _positive(input_dim, "input_dim", self.name)
-        self.output_dim = _positive(output_dim, "output_dim", self.name)
+        self.input_dim = positive_int(input_dim, "input_dim", self.name)
+        self.output_dim = positive_int(output_dim, "output_dim", self.name)
         self.embeddings_initializer = initializers.get(embeddings_initializer)
         self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
         self.embeddings_constraint = constraints.get(embeddings_constraint)
@@ -75,7 +70,7 @@ class Embedding(Layer):
     def call(self, inputs):
         indices = inputs if not inputs.is_floating_point() else inputs.to(torch.int64)
         if indices.numel():
-            low, high = int(indices.min()), int(indices.max())
+            low, high = (int(v) for v in torch.aminmax(indices))  # one pass
             if low < 0 or high >= self.input_dim:
                 bad = high if high >= self.input_dim else low
                 raise ValueError(

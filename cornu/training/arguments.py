@@ -7,8 +7,6 @@ Example:
     ...
     TypeError: fit() got an unexpected keyword argument 'epoch'. Did you mean 'epochs'?
 """
-import numbers
-
 from cornu.utils.suggestions import suggestion
 
 
@@ -23,18 +21,3 @@ def check_keywords(kwargs, allowed, where):
     for key in kwargs:
         raise TypeError(f"{where}() got an unexpected keyword argument {key!r}."
                         f"{suggestion(key, allowed)}")
-
-
-def positive_int(value, name):
-    """``value`` as an int when it is a positive integer, else a ``ValueError``.
-
-    Args:
-        value: the argument's value.
-        name: the argument's name, for the message.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        if isinstance(value, numbers.Real) and not isinstance(value, bool) and value >= 1 \
-                and float(value).is_integer():
-            return int(value)
-        raise ValueError(f"{name} must be a positive integer, received {value!r}.")
-    return int(value)

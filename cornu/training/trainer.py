@@ -15,7 +15,8 @@ from cornu import optimizers as optimizers_module
 from cornu.callbacks import CallbackList, History, ProgbarLogger
 from cornu.graph.op_layer import GradientOp
 from cornu.training import loops
-from cornu.training.arguments import check_keywords, positive_int
+from cornu.training.arguments import check_keywords
+from cornu.utils.validation import positive_int
 from cornu.training.data import arrays as data
 from cornu.training.data.array_adapter import ArrayAdapter
 from cornu.training.data.sources import data_source, is_batch_source

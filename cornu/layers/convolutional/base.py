@@ -9,7 +9,6 @@ Example:
     >>> Conv2D(8, 3, padding='same')(torch.ones(2, 5, 5, 3)).shape
     torch.Size([2, 5, 5, 8])
 """
-import numpy as np
 import torch
 
 from cornu import activations, constraints, initializers, regularizers
@@ -17,6 +16,7 @@ from cornu.graph.input_spec import InputSpec
 from cornu.graph.layer import Layer, Weight
 from cornu.kernels.convolution import conv, same_pads
 from cornu.layers.convolutional import geometry
+from cornu.utils.validation import positive_int
 
 
 def kernel_layout(rank):
@@ -44,13 +44,6 @@ def conv_pads(padding, spatial, kernel, strides, dilation):
     if padding == "causal":
         return tuple(((k - 1) * d, 0) for k, d in zip(kernel, dilation))
     return ((0, 0),) * len(kernel)
-
-
-def _positive_int(value, name, layer):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        raise ValueError(f"Invalid value for argument `{name}` of {layer}: expected a positive "
-                         f"integer, received {value!r}.")
-    return int(value)
 
 
 class Conv(Layer):
@@ -86,13 +79,13 @@ class Conv(Layer):
         self.activity_regularizer = regularizers.get(activity_regularizer)
         super().__init__(**kwargs)
         self.rank = rank
-        self.filters = None if filters is None else _positive_int(filters, "filters", self.name)
+        self.filters = None if filters is None else positive_int(filters, "filters", self.name)
         self.kernel_size = geometry.normalize_tuple(kernel_size, rank, "kernel_size")
         self.strides = geometry.normalize_tuple(strides, rank, "strides")
         self.padding = geometry.normalize_padding(padding, self.paddings)
         self.data_format = geometry.normalize_data_format(data_format)
         self.dilation_rate = geometry.normalize_tuple(dilation_rate, rank, "dilation_rate")
-        self.groups = _positive_int(groups, "groups", self.name)
+        self.groups = positive_int(groups, "groups", self.name)
         if min(self.kernel_size + self.strides + self.dilation_rate) <= 0:
             raise ValueError(f"{self.name}: `kernel_size`, `strides` and `dilation_rate` must be "
                              f"positive, received kernel_size={self.kernel_size}, "
@@ -144,12 +137,15 @@ class Conv(Layer):
             raise ValueError(f"{self.name}: the number of input channels ({channels}) and of "
                              f"filters ({self.filters}) must both be divisible by "
                              f"groups={self.groups}.")
-        shape = self.kernel_size + (channels // self.groups, self.filters)
-        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint,
-                                      layout=kernel_layout(self.rank))
+        self.kernel = self.add_kernel(self.kernel_size + (channels // self.groups, self.filters))
         self.bias = self.add_bias(self.filters)
+
+    def add_kernel(self, shape):
+        """Creates the kernel, ``shape`` in the Keras layout (stored in torch's)."""
+        return self.add_weight("kernel", shape, initializer=self.kernel_initializer,
+                               regularizer=self.kernel_regularizer,
+                               constraint=self.kernel_constraint,
+                               layout=kernel_layout(self.rank))
 
     def output_spatial(self, spatial):
         """The output's spatial sizes for the input's (None entries stay None)."""

@@ -18,6 +18,7 @@ from cornu import constraints, initializers, regularizers
 from cornu.graph.layer import Weight
 from cornu.kernels.convolution import conv
 from cornu.layers.convolutional.base import Conv, conv_pads, kernel_layout
+from cornu.utils.validation import positive_int
 
 
 class DepthwiseKernel(Weight):
@@ -66,11 +67,7 @@ class DepthwiseConvolution(Conv):
         if self.groups != 1:
             raise ValueError(f"{self.name}: depthwise convolutions take no `groups` (received "
                              f"groups={self.groups}).")
-        if isinstance(depth_multiplier, bool) or int(depth_multiplier) != depth_multiplier \
-                or depth_multiplier <= 0:
-            raise ValueError(f"{self.name}: `depth_multiplier` must be a positive integer, "
-                             f"received {depth_multiplier!r}.")
-        self.depth_multiplier = int(depth_multiplier)
+        self.depth_multiplier = positive_int(depth_multiplier, "depth_multiplier", self.name)
         self.depthwise_initializer = initializers.get(depthwise_initializer)
         self.depthwise_regularizer = regularizers.get(depthwise_regularizer)
         self.depthwise_constraint = constraints.get(depthwise_constraint)

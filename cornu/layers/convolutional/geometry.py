@@ -13,6 +13,7 @@ Example:
     (3, 3)
 """
 from cornu.config import image_data_format
+from cornu.kernels.convolution import effective_kernel
 from cornu.utils.suggestions import suggestion
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -79,7 +80,7 @@ def conv_output_length(length, kernel, padding, stride, dilation=1):
     """
     if length is None:
         return None
-    extent = (kernel - 1) * dilation + 1
+    extent = effective_kernel(kernel, dilation)
     if padding in ("same", "causal"):
         covered = length
     elif padding == "valid":
@@ -102,7 +103,7 @@ def deconv_output_length(length, kernel, padding, stride, output_padding=None, d
     """
     if length is None:
         return None
-    extent = (kernel - 1) * dilation + 1
+    extent = effective_kernel(kernel, dilation)
     if output_padding is None:
         if padding == "valid":
             return length * stride + max(extent - stride, 0)
@@ -125,7 +126,7 @@ def transpose_pads_before(length, output_length, kernel, stride, padding, dilati
     """
     if padding == "valid":
         return 0
-    extent = (kernel - 1) * dilation + 1
+    extent = effective_kernel(kernel, dilation)
     return max((length - 1) * stride + extent - output_length, 0) // 2
 
 

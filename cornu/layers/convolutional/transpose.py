@@ -12,7 +12,7 @@ Example:
 """
 from cornu.kernels.convolution import conv_transpose
 from cornu.layers.convolutional import geometry
-from cornu.layers.convolutional.base import Conv, kernel_layout
+from cornu.layers.convolutional.base import Conv
 
 
 class ConvTranspose(Conv):
@@ -46,11 +46,7 @@ class ConvTranspose(Conv):
                                      f"output padding {self.output_padding}.")
 
     def make_weights(self, channels):
-        shape = self.kernel_size + (self.filters, channels)
-        self.kernel = self.add_weight("kernel", shape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint,
-                                      layout=kernel_layout(self.rank))
+        self.kernel = self.add_kernel(self.kernel_size + (self.filters, channels))
         self.bias = self.add_bias(self.filters)
 
     def output_spatial(self, spatial):

@@ -6,19 +6,12 @@ Example:
     >>> SimpleRNNCell(4, dropout=0.2).state_size
     4
 """
-import numpy as np
 
 from cornu import activations, constraints, initializers, regularizers
 from cornu.graph.call_context import resolve_training
 from cornu.graph.layer import Layer
 from cornu.layers.core import dropout_mask
-
-
-def positive_units(units, owner):
-    """``units`` as an int, or a clear error naming ``owner``."""
-    if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units <= 0:
-        raise ValueError(f"{owner}: `units` must be a positive integer, received {units!r}.")
-    return int(units)
+from cornu.utils.validation import positive_int
 
 
 def clipped_rate(rate):
@@ -50,7 +43,7 @@ class RecurrentCell(Layer):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, dropout=0., recurrent_dropout=0., **kwargs):
         super().__init__(**kwargs)
-        self.units = positive_units(units, type(self).__name__)
+        self.units = positive_int(units, "units", type(self).__name__)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
         self.kernel_initializer = initializers.get(kernel_initializer)

@@ -14,13 +14,13 @@ Example:
     >>> [next(it).tolist() for _ in range(4)]
     [[0, 1], [2, 3], [4], [0, 1]]
 """
-import numbers
 import threading
 
 import numpy as np
 
 from cornu.preprocessing.image.files import IMAGE_EXTENSIONS
 from cornu.utils.sequence import Sequence
+from cornu.utils.validation import positive_int
 
 
 class Iterator(Sequence):
@@ -46,12 +46,8 @@ class Iterator(Sequence):
     white_list_formats = IMAGE_EXTENSIONS
 
     def __init__(self, n, batch_size, shuffle, seed):
-        if (isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral)
-                or batch_size < 1):
-            raise ValueError(f"batch_size must be a positive integer, received "
-                             f"{batch_size!r}.")
+        self.batch_size = positive_int(batch_size, "batch_size")
         self.n = n
-        self.batch_size = int(batch_size)
         self.seed = seed
         self.shuffle = shuffle
         self.batch_index = 0
