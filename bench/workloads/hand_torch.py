@@ -226,6 +226,99 @@ def convnet_epochs(torch, workload, model, x, y, quick):
     return dict(result, value=result["value"] * scale, unit=f"s/{spec['per_samples']}")
 
 
+def lstm_network(torch, recurrent_activation):
+    """Embedding(10000, 32), an LSTM(32) and Linear(32, 1) on its last output. With sigmoid
+    gates it is `nn.LSTM` (torch's fused kernel); with Keras 2.2's hard_sigmoid, which that
+    kernel cannot compute, a step loop: the input projections of every step in one product,
+    then one matrix product per step (gates i, f, c, o as Keras orders them)."""
+    nn = torch.nn
+
+    class Network(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(10000, 32)
+            self.lstm = nn.LSTM(32, 32, batch_first=True)
+            self.out = nn.Linear(32, 1)
+
+        def forward(self, x):
+            embedded = self.embedding(x.long())
+            if recurrent_activation == "sigmoid":
+                return self.out(self.lstm(embedded)[0][:, -1])
+            lstm = self.lstm
+            projections = embedded @ lstm.weight_ih_l0.t() + (lstm.bias_ih_l0 + lstm.bias_hh_l0)
+            recurrent = lstm.weight_hh_l0.t()
+            h = c = embedded.new_zeros(len(x), 32)
+            for t in range(x.shape[1]):
+                z = torch.addmm(projections[:, t], h, recurrent)
+                i, f, g, o = z.chunk(4, dim=1)
+                i, f, o = [torch.clamp(v * 0.2 + 0.5, 0, 1) for v in (i, f, o)]
+                c = f * c + i * torch.tanh(g)
+                h = o * torch.tanh(c)
+            return self.out(h)
+
+    return Network()
+
+
+def gru_network(torch, features, units=32, rate=0.2):
+    """Chollet 6.3's GRU(32, dropout=0.2, recurrent_dropout=0.2) and Linear(32, 1): a step loop
+    (torch's fused GRU has no recurrent dropout), one input and one recurrent dropout mask per
+    sequence, the input projections of every step in one product."""
+    nn = torch.nn
+
+    class Network(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.input = nn.Linear(features, 3 * units)
+            self.recurrent = nn.Linear(units, 3 * units, bias=False)
+            self.out = nn.Linear(units, 1)
+
+        def forward(self, x):
+            h = x.new_zeros(len(x), units)
+            if self.training:
+                x = x * (torch.rand(len(x), 1, features) >= rate) / (1 - rate)
+                keep = (torch.rand(len(x), units) >= rate) / (1 - rate)
+            projections = self.input(x)
+            w_zr, w_h = self.recurrent.weight[:2 * units].t(), self.recurrent.weight[2 * units:].t()
+            for t in range(x.shape[1]):
+                dropped = h * keep if self.training else h
+                x_zr, x_h = projections[:, t, :2 * units], projections[:, t, 2 * units:]
+                z, r = torch.sigmoid(x_zr + dropped @ w_zr).chunk(2, dim=1)
+                candidate = torch.tanh(x_h + (r * dropped) @ w_h)
+                h = z * h + (1 - z) * candidate
+            return self.out(h)
+
+    return Network()
+
+
+def recurrent_epochs(torch, workload, model, task, x, y, quick):
+    """Seconds per 1000 training samples of a recurrent workload."""
+    spec = WORKLOADS[workload]
+    seconds = train(torch, model, rmsprop(torch, model), task, x, y, spec["batch_size"],
+                    epochs_for(workload, quick))
+    result = per_epoch(workload, seconds)
+    scale = spec["per_samples"] / spec["rows"]
+    return dict(result, value=result["value"] * scale, unit=f"s/{spec['per_samples']}")
+
+
+def run_imdb_lstm(torch, x, y, quick):
+    return recurrent_epochs(torch, "imdb_lstm", lstm_network(torch, "sigmoid"),
+                            binary_task(torch), x, y, quick)
+
+
+def run_imdb_lstm_hard(torch, x, y, quick):
+    return recurrent_epochs(torch, "imdb_lstm_hard", lstm_network(torch, "hard_sigmoid"),
+                            binary_task(torch), x, y, quick)
+
+
+def run_jena_gru(torch, x, y, quick):
+    def mae(prediction, target):
+        error = (prediction.squeeze(1) - target).abs().mean()
+        return error, error.detach()
+
+    model = gru_network(torch, WORKLOADS["jena_gru"]["features"])
+    return recurrent_epochs(torch, "jena_gru", model, mae, x, y, quick)
+
+
 def per_epoch(workload, seconds):
     return {"value": steady_epoch_seconds(seconds), "unit": "s/epoch",
             "epoch_seconds": [round(s, 4) for s in seconds]}

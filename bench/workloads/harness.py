@@ -36,6 +36,12 @@ WORKLOADS = {
     "cifar_convnet": dict(rows=5000, batch_size=32, epochs=2, quick_epochs=2, per_samples=1000),
     # 64x64 RGB images, 20 per batch: an epoch from arrays, and the same from a folder of JPEGs
     "images_arrays": dict(rows=800, batch_size=20, epochs=3, quick_epochs=2, side=64),
+    # recurrent: seconds per 1000 training samples. Chollet 6.2's IMDB LSTM on reviews cut to
+    # 500 words, and 6.3's Jena GRU with dropout (240 steps of 14 weather features)
+    "imdb_lstm": dict(rows=1536, batch_size=128, epochs=3, quick_epochs=2, per_samples=1000,
+                      steps=500),
+    "jena_gru": dict(rows=2048, batch_size=128, epochs=3, quick_epochs=2, per_samples=1000,
+                     steps=240, features=14),
 }
 # Rows derived from those: the same model and data, another way of running them. `base` names
 # the workload whose data (and, for the hand loop, code) they reuse.
@@ -49,6 +55,9 @@ WORKLOADS.update({
     "mnist_busy": dict(WORKLOADS["mnist_mlp"], base="mnist_mlp", competing_processes=1),
     # the images_arrays epoch, read by flow_from_directory from JPEG files (fit_generator)
     "images_jpeg": dict(WORKLOADS["images_arrays"], base="images_arrays"),
+    # the IMDB LSTM with Keras 2.2's gates, recurrent_activation='hard_sigmoid'
+    "imdb_lstm_hard": dict(WORKLOADS["imdb_lstm"], base="imdb_lstm",
+                           recurrent_activation="hard_sigmoid"),
 })
 
 

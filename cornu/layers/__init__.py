@@ -8,7 +8,7 @@ from cornu.graph.input_layer import Input, InputLayer
 from cornu.graph.input_spec import InputSpec
 from cornu.layers.advanced_activations import ELU, PReLU, LeakyReLU, ReLU, Softmax, ThresholdedReLU
 from cornu.layers.core import (Activation, ActivityRegularization, Dense, Dropout, Flatten,
-                               Permute, RepeatVector, Reshape)
+                               Masking, Permute, RepeatVector, Reshape)
 from cornu.layers.convolutional import *  # noqa: F401,F403 (its __all__)
 from cornu.layers.convolutional import __all__ as _convolutional
 from cornu.layers.embeddings import Embedding
@@ -21,8 +21,9 @@ from cornu.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum
 from cornu.layers.noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                                 SpatialDropout2D, SpatialDropout3D)
 from cornu.layers.normalization import BatchNormalization
-from cornu.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
-                                     SimpleRNNCell)
+from cornu.layers.recurrent import (GRU, LSTM, RNN, CuDNNGRU, CuDNNLSTM, GRUCell, LSTMCell,
+                                     SimpleRNN, SimpleRNNCell, StackedRNNCells)
+from cornu.layers.wrappers import Bidirectional, TimeDistributed, Wrapper
 from cornu.layers.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
                                   AvgPool1D, AvgPool2D, AvgPool3D, GlobalAveragePooling1D,
                                   GlobalAveragePooling2D, GlobalAveragePooling3D, GlobalAvgPool1D,
@@ -37,6 +38,7 @@ from cornu.layers.spatial_reshaping import (Cropping1D, Cropping2D, Cropping3D, 
 __all__ = ["Layer", "Input", "InputLayer", "InputSpec", "Dense", "Activation", "Dropout",
            "Flatten", "Reshape", "Permute", "RepeatVector", "ActivityRegularization",
            "LeakyReLU", "PReLU", "ELU", "ThresholdedReLU", "ReLU", "Softmax"]
+__all__ += ["Masking", "StackedRNNCells", "Wrapper", "TimeDistributed", "Bidirectional"]
 __all__ += ["Lambda", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum",
             "Concatenate", "Dot", "add", "subtract", "multiply", "average", "maximum", "minimum",
             "concatenate", "dot", "serialize", "deserialize"]
@@ -50,7 +52,8 @@ __all__ += ["MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
             "GlobalAveragePooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D", "AvgPool1D",
             "AvgPool2D", "AvgPool3D", "GlobalMaxPool1D", "GlobalMaxPool2D", "GlobalMaxPool3D",
             "GlobalAvgPool1D", "GlobalAvgPool2D", "GlobalAvgPool3D"]
-__all__ += ["RNN", "SimpleRNNCell", "LSTMCell", "GRUCell", "SimpleRNN", "LSTM", "GRU"]
+__all__ += ["RNN", "SimpleRNNCell", "LSTMCell", "GRUCell", "SimpleRNN", "LSTM", "GRU",
+            "CuDNNLSTM", "CuDNNGRU"]
 __all__ += ["UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D",
             "ZeroPadding3D", "Cropping1D", "Cropping2D", "Cropping3D"]
 

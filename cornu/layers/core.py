@@ -1,5 +1,5 @@
 """Core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
-ActivityRegularization.
+ActivityRegularization, Masking.
 
 Example:
     >>> layer = Dense(3, activation='relu')
@@ -360,3 +360,39 @@ class ActivityRegularization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "l1": self.l1, "l2": self.l2}
+
+
+class Masking(Layer):
+    """Masks the time steps whose features all equal ``mask_value``: the output is the input
+    with those steps set to 0, and its mask (``any(inputs != mask_value, axis=-1)``) makes the
+    layers that support masking (recurrent layers, ``Bidirectional`` ...) skip them.
+
+    Args:
+        mask_value: the padding value (default 0.).
+
+    Input shape: ``(batch, timesteps, features)`` (any rank). Output shape: the same.
+
+    Example:
+        >>> x = torch.tensor([[[1., 2.], [0., 0.], [3., 0.]]])
+        >>> out = Masking()(x)
+        >>> out._keras_mask.tolist()
+        [[True, False, True]]
+    """
+
+    def __init__(self, mask_value=0., **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.mask_value = mask_value
+
+    def compute_mask(self, inputs, mask=None):
+        return torch.ne(inputs, self.mask_value).any(dim=-1)
+
+    def call(self, inputs):
+        keep = torch.ne(inputs, self.mask_value).any(dim=-1, keepdim=True)
+        return inputs * keep.to(inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "mask_value": self.mask_value}

@@ -5,6 +5,8 @@ structural: ``Concatenate``, ``Dot``. Each has a functional form taking the list
 (``add``, ``subtract``, ``multiply``, ``average``, ``maximum``, ``minimum``, ``concatenate``,
 ``dot``). Elementwise merges broadcast as Keras 2 does: sample shapes are aligned on their last
 axes, size-1 axes stretch, and inputs of lower rank gain axes right after the batch axis.
+Masks merge as in Keras 2: an elementwise merge outputs the AND of its inputs' masks,
+``Concatenate`` their concatenation along its axis, ``Dot`` none.
 
 Example:
     >>> from cornu.layers import Input
@@ -56,6 +58,17 @@ def _common_batch_size(input_shapes):
         raise ValueError(f"Can not merge tensors with different batch sizes. Got tensors with "
                          f"shapes : {[tuple(s) for s in input_shapes]}")
     return batch_sizes.pop() if batch_sizes else None
+
+
+def _input_mask_list(inputs, mask):
+    """``mask`` as a list with one entry per input (all None when ``mask`` is None)."""
+    if mask is None:
+        return [None] * len(inputs)
+    if not isinstance(mask, (list, tuple)) or len(mask) != len(inputs):
+        raise ValueError(f"A merge layer expects one mask (or None) per input: the lists "
+                         f"`inputs` and `mask` should have the same length, got "
+                         f"{len(inputs)} inputs and mask {mask!r}.")
+    return list(mask)
 
 
 class _Merge(Layer):
@@ -110,6 +123,22 @@ class _Merge(Layer):
 
     def _merge_function(self, inputs):
         raise NotImplementedError
+
+    def compute_mask(self, inputs, mask=None):
+        """The output mask: the AND of the inputs' masks (broadcast), as Keras 2 merges them;
+        None when no input is masked.
+
+        Args:
+            inputs: the list of input tensors.
+            mask: None, or a list with one mask (or None) per input.
+        """
+        masks = [m for m in _input_mask_list(inputs, mask) if m is not None]
+        if not masks:
+            return None
+        output_mask = masks[0]
+        for other in masks[1:]:
+            output_mask = torch.logical_and(output_mask, other)
+        return output_mask
 
 
 def _accumulate_sum(inputs):
@@ -269,6 +298,28 @@ class Concatenate(_Merge):
             raise ValueError(self._not_a_list)
         return torch.cat(inputs, dim=self.axis)
 
+    def compute_mask(self, inputs, mask=None):
+        """The output mask, as Keras 2 concatenates masks: each input's mask (all True for an
+        unmasked input) spread over the input's shape, concatenated along ``axis``, then
+        reduced with AND over the last axis; None when no input is masked.
+
+        Args:
+            inputs: the list of input tensors.
+            mask: None, or a list with one mask (or None) per input.
+        """
+        masks = _input_mask_list(inputs, mask)
+        if all(m is None for m in masks):
+            return None
+        spread = []
+        for tensor, tensor_mask in zip(inputs, masks):
+            if tensor_mask is None:
+                spread.append(torch.ones(tensor.shape, dtype=torch.bool, device=tensor.device))
+                continue
+            while tensor_mask.dim() < tensor.dim():
+                tensor_mask = tensor_mask.unsqueeze(-1)
+            spread.append(tensor_mask.bool().expand(tensor.shape))
+        return torch.cat(spread, dim=self.axis).all(dim=-1)
+
     def get_config(self):
         return {**super().get_config(), "axis": self.axis}
 
@@ -365,6 +416,10 @@ class Dot(_Merge):
                         x2.reshape(batch, size, math.prod(rest2)))
         out = out.reshape((batch,) + rest1 + rest2)
         return out.unsqueeze(1) if out.dim() == 1 else out
+
+    def compute_mask(self, inputs, mask=None):
+        """None: a dot product has no time steps left to mask (as in Keras 2)."""
+        return None
 
     def get_config(self):
         return {**super().get_config(), "axes": self.axes, "normalize": self.normalize}

@@ -176,7 +176,7 @@ def keras224_imdb(raw, num_words=None, skip_top=0, maxlen=None, seed=113, start_
         order = np.arange(len(raw[x_name]))
         rng.shuffle(order)
         splits.append(([raw[x_name][i] for i in order], [raw[y_name][i] for i in order]))
-    if maxlen:  # each split on its own (Keras 2.3 and later)
+    if maxlen:  # each split on its own (tf.keras; Keras 2.2.4 filtered both together)
         offset = 0 if start_char is None else 1
         splits = [tuple(map(list, zip(*[(x, y) for x, y in zip(*split)
                                         if len(x) + offset < maxlen]))) or ([], [])
@@ -353,6 +353,38 @@ def test_imdb_word_index(tmp_path, home, monkeypatch):
     (home / "datasets" / "imdb_word_index.json").unlink()
     with pytest.raises(ValueError, match="Incomplete or corrupted file"):
         imdb.get_word_index()
+
+
+def test_imdb_book_decoding_with_the_word_index(tmp_path, home, imdb_file, monkeypatch):
+    """Chollet 3.4.1: indices are offset by 3 (0 padding, 1 start, 2 unknown)."""
+    imdb_file([[1, 2, 3, 4]], [1], [[4, 1]], [0])
+    source = tmp_path / "origin" / "imdb_word_index.json"
+    source.write_text(json.dumps({"the": 1, "movie": 2, "was": 3, "great": 4}))
+    monkeypatch.setattr(imdb, "WORD_INDEX_ORIGIN", source.as_uri())
+    monkeypatch.setattr(imdb, "WORD_INDEX_HASH", hash_file(str(source), "md5"))
+    (train_data, _), (test_data, _) = imdb.load_data(num_words=10000)
+    word_index = imdb.get_word_index()
+    reverse_word_index = dict([(value, key) for (key, value) in word_index.items()])
+    decoded_review = ' '.join([reverse_word_index.get(i - 3, '?') for i in train_data[0]])
+    assert decoded_review == "? the movie was great"
+    (train_data, _), _ = imdb.load_data(num_words=6)  # ranks 3 and 4 become oov_char 2
+    assert ' '.join(reverse_word_index.get(i - 3, '?') for i in train_data[0]) == "? the movie ? ?"
+
+
+def test_reuters_decoding_with_index_from_2(tmp_path, home, reuters_file, monkeypatch):
+    """Mosconi ch. 12: load_data(index_from=2); reverse index {rank + 2: word} with 0, 1, 2 the
+    padding, start and out-of-vocabulary characters."""
+    reuters_file([[9, 2, 3, 4, 5]] * 5, [3] * 5)
+    source = tmp_path / "origin" / "reuters_word_index.json"
+    source.write_text(json.dumps({"the": 1, "said": 2, "as": 3, "a": 4, "result": 5}))
+    monkeypatch.setattr(reuters, "WORD_INDEX_ORIGIN", source.as_uri())
+    monkeypatch.setattr(reuters, "WORD_INDEX_HASH", hash_file(str(source), "md5"))
+    (x_train, _), (x_test, _) = reuters.load_data(num_words=8, index_from=2)
+    assert (len(x_train), len(x_test)) == (4, 1)
+    reverse_word_idx = {index + 2: word for word, index in reuters.get_word_index().items()}
+    reverse_word_idx.update({0: "pad_char", 1: "start_char", 2: "oov_char"})
+    assert ' '.join(reverse_word_idx[i] for i in x_train[0]) == \
+        "start_char oov_char said as a result"
 
 
 def test_word_index_that_is_not_json_is_reported(tmp_path):

@@ -113,9 +113,12 @@ LAYERS = {
     "lstm_hard": (lambda **kw: layers.LSTM(4, **kw), lstm_step, 2),
     "lstm_sigmoid": (lambda **kw: layers.LSTM(4, recurrent_activation="sigmoid", **kw),
                      lambda w, x, s: lstm_step(w, x, s, gate="sigmoid"), 2),
-    "gru": (lambda **kw: layers.GRU(4, **kw), gru_step, 1),
+    "gru_hard": (lambda **kw: layers.GRU(4, **kw), gru_step, 1),
     "gru_reset_after": (lambda **kw: layers.GRU(4, reset_after=True, **kw),
                         lambda w, x, s: gru_step(w, x, s, reset_after=True), 1),
+    "gru_reset_after_sigmoid": (
+        lambda **kw: layers.GRU(4, reset_after=True, recurrent_activation="sigmoid", **kw),
+        lambda w, x, s: gru_step(w, x, s, reset_after=True, gate="sigmoid"), 1),
     "gru_sigmoid": (lambda **kw: layers.GRU(4, recurrent_activation="sigmoid", **kw),
                     lambda w, x, s: gru_step(w, x, s, gate="sigmoid"), 1),
 }
@@ -203,7 +206,7 @@ def test_hard_sigmoid_and_sigmoid_lstm_differ():
 
 
 # ------------------------------------------------------------------ masks
-@pytest.mark.parametrize("kind", ["simple", "lstm_hard", "gru", "gru_reset_after"])
+@pytest.mark.parametrize("kind", ["simple", "lstm_hard", "gru_hard", "gru_reset_after"])
 def test_left_padded_masked_sequence_ends_like_the_unpadded_one(kind):
     make, step, n_states = LAYERS[kind]
     tokens = np.array([[0, 0, 3, 5, 7], [4, 2, 9, 1, 6]])

@@ -58,7 +58,10 @@ class LSTMCell(RecurrentCell):
     ``[h, c]``.
 
     Args:
-        recurrent_activation: the gates' activation (default ``'hard_sigmoid'``, Keras 2.2's).
+        recurrent_activation: the gates' activation. The default is Keras 2.2's
+            ``'hard_sigmoid'`` (``clip(0.2 x + 0.5, 0, 1)``), which the textbooks ran on;
+            Keras 2.3 and later, tf.keras and Keras 3 default to ``'sigmoid'`` (pass it to
+            get their numbers).
         unit_forget_bias: start the forget gate's bias at 1 (and the rest with
             ``bias_initializer``), as Jozefowicz et al. recommend.
         implementation: 1 or 2, as in Keras 2: the same outputs, but in training with
@@ -141,7 +144,8 @@ class GRUCell(RecurrentCell):
     ``(units, 3 units)``, gates in the order z, r, h.
 
     Args:
-        recurrent_activation: the gates' activation (default ``'hard_sigmoid'``).
+        recurrent_activation: the gates' activation (default ``'hard_sigmoid'``; see
+            ``LSTMCell``).
         implementation: 1 or 2, as in Keras 2: the same outputs, but in training with
             dropout 2 draws one mask per weight matrix instead of one per gate, and (a Keras 2
             quirk, kept) mixes the dropped previous state into the new one.

@@ -10,6 +10,8 @@ import numpy as np
 import torch
 
 from cornu.graph.layer import Layer
+from cornu.layers.recurrent.sequence_kernels import sequence_kernel
+from cornu.layers.recurrent.stacked import StackedRNNCells
 from cornu.saving.layer_config import deserialize
 from cornu.utils.generic_utils import to_list
 
@@ -28,14 +30,16 @@ class RNN(Layer):
 
     Args:
         cell: a cell: a layer with ``call(inputs, states, training=None) -> (output,
-            new_states)`` and ``state_size`` (e.g. ``LSTMCell(32)``).
+            new_states)`` and ``state_size`` (e.g. ``LSTMCell(32)``), or a list of cells,
+            run as one ``StackedRNNCells`` (a stacked RNN in one loop over time).
         return_sequences: return the output of every step ``(batch, timesteps, units)``
             instead of the last ``(batch, units)``.
         return_state: also return the final states: ``[output] + states``.
         go_backwards: process the sequence backwards (the outputs then come in that order).
         stateful: keep the final states of a batch as the initial states of the next one
             (needs a fixed batch size: ``batch_input_shape``); ``reset_states()`` zeroes them.
-        unroll: accepted for Keras compatibility (the steps always run as a Python loop).
+        unroll: accepted for Keras compatibility; it changes nothing (the layer runs a
+            whole-sequence kernel or a step loop either way).
 
     Call arguments: ``inputs``, ``mask`` (``(batch, timesteps)`` booleans), ``training``,
     ``initial_state`` (a tensor or list, one per state).
@@ -50,8 +54,7 @@ class RNN(Layer):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, **kwargs):
         if isinstance(cell, (list, tuple)):
-            raise ValueError("RNN: a list of cells (StackedRNNCells) is not supported yet; "
-                             "stack recurrent layers with return_sequences=True instead.")
+            cell = StackedRNNCells(cell)
         if not hasattr(cell, "call") or not hasattr(cell, "state_size"):
             raise ValueError(f"RNN: `cell` should have a `call` method and a `state_size` "
                              f"attribute, received {cell!r}.")
@@ -192,12 +195,25 @@ class RNN(Layer):
         if inputs.shape[1] == 0:
             raise ValueError(f"Layer {self.name} received sequences of 0 time steps (input "
                              f"shape {tuple(inputs.shape)}); give it at least one step.")
-        steps = range(inputs.shape[1])
         if self.go_backwards:
-            steps = reversed(steps)
+            inputs = inputs.flip(1)
+            mask = None if mask is None else mask.flip(1)
+        run = sequence_kernel(cell) if mask is None else None
+        if run is not None:
+            sequence, states = run(cell, inputs, states, training)
+            result = sequence if self.return_sequences else states[0]
+        else:
+            result, states = self._step_loop(inputs, mask, states, training)
+        if self.stateful:
+            self.states = [s.detach() for s in states]
+        return [result] + list(states) if self.return_state else result
+
+    def _step_loop(self, inputs, mask, states, training):
+        """Calls the cell on each step; returns the outputs (every step's, or the last) and
+        the final states."""
         outputs, last = [], None
-        for t in steps:
-            output, new_states = cell.call(inputs[:, t], states, training=training)
+        for t in range(inputs.shape[1]):
+            output, new_states = self.cell.call(inputs[:, t], states, training=training)
             new_states = to_list(new_states)
             if mask is not None:
                 keep = mask[:, t].unsqueeze(-1)
@@ -206,10 +222,7 @@ class RNN(Layer):
             states, last = new_states, output
             if self.return_sequences:
                 outputs.append(output)
-        if self.stateful:
-            self.states = [s.detach() for s in states]
-        result = torch.stack(outputs, dim=1) if self.return_sequences else last
-        return [result] + list(states) if self.return_state else result
+        return (torch.stack(outputs, dim=1) if self.return_sequences else last), states
 
     # ------------------------------------------------------------------ config
     def get_config(self):
