@@ -23,7 +23,9 @@ class Callback:
         params: dict of training parameters set by ``fit`` (Keras 2.2.4 keys: ``batch_size``,
             ``epochs``, ``steps``, ``samples``, ``verbose``, ``do_validation``, ``metrics``).
         model: the model being trained.
-        validation_data: the validation arrays, when ``fit`` has any.
+        validation_data: as Keras 2 set it when ``fit`` validates on arrays: the list
+            ``[x_val..., y_val..., sample_weights...]`` (a weight array per output, ones when
+            none was given); None otherwise.
 
     Example:
         >>> class PrintLoss(Callback):

@@ -32,14 +32,19 @@ TARGET = "cornu"
 # upsampling, padding and cropping layers; ``cornu.layers.convolutional`` holds convolutions).
 LAYER_MODULES = {f"keras.layers.{family}": "cornu.layers" for family in (
     "core", "advanced_activations", "convolutional", "convolutional_recurrent", "pooling",
-    "recurrent", "embeddings", "normalization", "merge", "noise", "wrappers", "local")}
+    "recurrent", "cudnn_recurrent", "embeddings", "normalization", "merge", "noise", "wrappers",
+    "local")}
 
 # Keras 2 module -> cornu module, for Keras paths with no same-named cornu module.
 RELOCATED = {
     **{f"keras.engine.{part}": "cornu.engine" for part in (
         "topology", "training", "sequential", "network", "base_layer", "input_layer")},
+    "keras.engine.saving": "cornu.saving.engine_saving",
     **{f"keras.utils.{part}": "cornu.utils" for part in (
-        "generic_utils", "vis_utils", "layer_utils", "io_utils")},
+        "generic_utils", "vis_utils", "layer_utils")},
+    # Keras 2.3 split keras.callbacks into these two modules
+    "keras.callbacks.callbacks": "cornu.callbacks",
+    "keras.callbacks.tensorboard_v1": "cornu.callbacks",
 }
 
 

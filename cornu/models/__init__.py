@@ -1,4 +1,5 @@
-"""``keras.models``: ``Sequential``, ``Model``, rebuilding models from configs, ``clone_model``.
+"""``keras.models``: ``Sequential``, ``Model``, rebuilding models from configs, ``clone_model``,
+``save_model`` and ``load_model``.
 
 Example:
     >>> from cornu.models import Sequential, model_from_json
@@ -12,6 +13,7 @@ Example:
 from cornu.models.cloning import clone_model
 from cornu.models.model import Model
 from cornu.models.sequential import Sequential
+from cornu.saving.api import load_model, save_model
 from cornu.saving.json_format import model_from_config, model_from_json, model_from_yaml
 from cornu.saving.registry import register_model
 from cornu.training.accelerators.dense.admission import register_graph_model
@@ -23,4 +25,4 @@ register_graph_model(Model, Model._layer_graph)
 register_graph_model(Sequential, Sequential._layer_graph)
 
 __all__ = ["Model", "Sequential", "model_from_config", "model_from_json", "model_from_yaml",
-           "clone_model"]
+           "clone_model", "load_model", "save_model"]

@@ -16,6 +16,7 @@ from cornu.graph.keras_tensor import KerasTensor, dummy_value
 from cornu.graph.layer_call import run_layer
 from cornu.graph.plan import GraphPlan
 from cornu.models.summary import print_summary
+from cornu.saving import api as saving_api
 from cornu.saving.json_format import model_to_json
 from cornu.saving.model_config import functional_config, functional_from_config
 from cornu.training.trainer import Trainer
@@ -161,6 +162,48 @@ class Model(Trainer, Layer):
             count = len(layer.weights)
             layer.set_weights(weights[offset:offset + count])
             offset += count
+
+    # ----------------------------------------------------------------- files
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Saves the model to one HDF5 file: architecture, weights, compile settings and
+        optimizer state (``keras.models.load_model`` rebuilds it, ready to resume training).
+
+        Args:
+            filepath: the file path (any name, e.g. ``'model.h5'``; Keras 2's HDF5 layout).
+            overwrite: replace an existing file without asking (False asks on the terminal).
+            include_optimizer: also save the compile settings and the optimizer state.
+
+        Example:
+            >>> model.save('cats_and_dogs_small_1.h5')  # doctest: +SKIP
+        """
+        saving_api.save_model(self, filepath, overwrite, include_optimizer)
+
+    def save_weights(self, filepath, overwrite=True):
+        """Saves the weights of every layer to an HDF5 file (Keras 2's layout).
+
+        Args:
+            filepath: the file path, e.g. ``'weights.h5'``.
+            overwrite: replace an existing file without asking (False asks on the terminal).
+
+        Example:
+            >>> model.save_weights('pre_trained_glove_model.h5')  # doctest: +SKIP
+        """
+        saving_api.save_weights(self, filepath, overwrite)
+
+    def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
+        """Loads weights from a file written by ``save_weights`` or ``save`` (cornu, Keras 1/2,
+        tf.keras). A load that fails leaves the weights unchanged.
+
+        Args:
+            filepath: the file path.
+            by_name: match layers by name instead of by position among the layers with weights.
+            skip_mismatch: with ``by_name``, skip (with a warning) weights that do not fit.
+            reshape: reshape convolution kernels holding the right number of values.
+
+        Example:
+            >>> model.load_weights('weights.h5')  # doctest: +SKIP
+        """
+        saving_api.load_weights(self, filepath, by_name, skip_mismatch, reshape)
 
     def count_params(self):
         """Counts the scalars in all weights."""

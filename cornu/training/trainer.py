@@ -12,7 +12,7 @@ Example:
 import torch
 
 from cornu import optimizers as optimizers_module
-from cornu.callbacks import CallbackList, History, ProgbarLogger
+from cornu.callbacks import CallbackList, History, ProgbarLogger, keras2_validation_data
 from cornu.graph.op_layer import GradientOp
 from cornu.training import loops
 from cornu.training.arguments import check_keywords
@@ -267,8 +267,7 @@ class Trainer:
                   f"{validation.num_samples} samples")
         return self._run_fit(train, validation, epochs, verbose, callbacks, initial_epoch,
                              validation_freq, batch_size,
-                             validation_arrays=None if val_arrays is None else
-                             val_arrays[0] + val_arrays[1])
+                             validation_arrays=val_arrays)
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
                       callbacks=None, validation_data=None, validation_steps=None,
@@ -308,7 +307,7 @@ class Trainer:
             else:
                 xs, ys, sws = self._validation_arrays(validation_data)
                 validation = ArrayAdapter(xs, ys, sws, 32, steps=validation_steps)
-                validation_arrays = xs + ys
+                validation_arrays = xs, ys, sws
         return self._run_fit(train, validation, epochs, verbose, callbacks, initial_epoch,
                              validation_freq, None, validation_arrays=validation_arrays)
 
@@ -334,8 +333,10 @@ class Trainer:
             "samples": train.num_samples, "verbose": verbose,
             "do_validation": validation is not None,
             "metrics": names + (["val_" + n for n in names] if validation is not None else [])})
+        validation_data = None if validation_arrays is None else \
+            keras2_validation_data(*validation_arrays, self._weight_modes())
         for callback in callback_list:
-            callback.validation_data = validation_arrays
+            callback.validation_data = validation_data
         step = self._step()
         rows = batch_size or 32
         with train, (validation or _NoData()), \

@@ -1,0 +1,170 @@
+"""Optional tier: files written by tf.keras (the Keras 2 line, ``TF_USE_LEGACY_KERAS=1``) load in
+cornu with the same predictions and optimizer state, and cornu's files load in tf.keras.
+
+tf.keras runs in its own interpreter (``bench/.venvs/tf-keras``, made by ``bench/setup.sh``);
+without it the tier is skipped."""
+import os
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cornu import layers
+from cornu.models import Model, Sequential, load_model
+
+TF_PYTHON = Path(__file__).resolve().parents[2] / "bench" / ".venvs" / "tf-keras" / "bin" / "python"
+pytestmark = pytest.mark.skipif(
+    not TF_PYTHON.exists(),
+    reason=f"no tf-keras interpreter at {TF_PYTHON} (bench/setup.sh creates it): the "
+           "cross-library tier needs TensorFlow, which cornu's own environment does not have")
+
+NAMES = ["mlp", "convnet", "recurrent", "functional"]
+
+# Runs under tf.keras: builds the models, sets weights, trains one step with Adam, saves the
+# model and its weights, and the inputs with the predictions.
+TF_WRITER = r'''
+import sys
+import numpy as np
+import tensorflow as tf
+from tensorflow import keras
+L = keras.layers
+out = sys.argv[1]
+tf.random.set_seed(0)
+rng = np.random.default_rng(0)
+a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+shared = L.Dense(3, name="shared")
+models = {
+    "mlp": (keras.Sequential([L.Dense(8, activation="relu", input_shape=(5,)),
+                              L.BatchNormalization(), L.Dropout(0.3),
+                              L.Dense(3, activation="softmax")]), (5,)),
+    "convnet": (keras.Sequential([L.Conv2D(4, 3, activation="relu", input_shape=(8, 8, 2)),
+                                  L.MaxPooling2D(), L.SeparableConv2D(3, 2, depth_multiplier=2),
+                                  L.DepthwiseConv2D(2), L.Conv2DTranspose(2, 2), L.PReLU(),
+                                  L.Flatten(), L.Dense(2)]), (8, 8, 2)),
+    "recurrent": (keras.Sequential([L.Embedding(20, 4, input_length=6),
+                                    L.SimpleRNN(3, return_sequences=True),
+                                    L.LSTM(3, return_sequences=True), L.GRU(2)]), "tokens"),
+    "functional": (keras.Model([a, b], L.Dense(2, name="out")(
+        L.concatenate([shared(a), shared(b)]))), [(4,), (4,)]),
+}
+for name, (model, spec) in models.items():
+    if spec == "tokens":
+        x = [rng.integers(0, 20, (4, 6))]
+    elif isinstance(spec, list):
+        x = [rng.standard_normal((4,) + s).astype("float32") for s in spec]
+    else:
+        x = [rng.standard_normal((4,) + spec).astype("float32")]
+    model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
+                       for w in model.get_weights()])
+    model.compile("adam", "mse", metrics=["accuracy", "mae"])
+    inputs = x if len(x) > 1 else x[0]
+    model.fit(inputs, model.predict(inputs, verbose=0), epochs=1, verbose=0)
+    model.save(f"{out}/{name}.h5")
+    model.save_weights(f"{out}/{name}_weights.h5")
+    np.savez(f"{out}/{name}.npz", *x, y=model.predict(inputs, verbose=0))
+'''
+
+# Runs under tf.keras: loads cornu's files and saves the predictions and optimizer step count.
+TF_READER = r'''
+import sys
+import numpy as np
+from tensorflow import keras
+folder = sys.argv[1]
+for name in sys.argv[2:]:
+    data = np.load(f"{folder}/{name}.npz")
+    x = [data[key] for key in data.files if key.startswith("arr_")]
+    model = keras.models.load_model(f"{folder}/{name}.h5")
+    from_model = model.predict(x if len(x) > 1 else x[0], verbose=0)
+    model.load_weights(f"{folder}/{name}_weights.h5")
+    from_weights = model.predict(x if len(x) > 1 else x[0], verbose=0)
+    np.savez(f"{folder}/{name}_tf.npz", from_model=from_model, from_weights=from_weights,
+             iterations=int(model.optimizer.iterations.numpy()))
+'''
+
+
+def run_tf_keras(script, *args):
+    environment = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
+                   "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run([str(TF_PYTHON), "-c", script, *map(str, args)], env=environment,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def inputs(data):
+    x = [data[key] for key in data.files if key.startswith("arr_")]
+    return x if len(x) > 1 else x[0]
+
+
+@pytest.fixture(scope="module")
+def tf_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tf_keras")
+    run_tf_keras(TF_WRITER, folder)
+    return folder
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_tf_keras_model_files_load_in_cornu(tf_files, name):
+    data = np.load(tf_files / f"{name}.npz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the optimizer state too must load
+        model = load_model(str(tf_files / f"{name}.h5"))
+    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
+    assert type(model.optimizer).__name__ == "Adam"
+    assert int(model.optimizer.iterations) == 1
+    assert model.metrics_names == ["loss", "acc", "mean_absolute_error"]  # Keras 2.2 names
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_tf_keras_weight_files_load_in_cornu(tf_files, name):
+    data = np.load(tf_files / f"{name}.npz")
+    model = load_model(str(tf_files / f"{name}.h5"), compile=False)
+    model.set_weights([np.zeros_like(w) for w in model.get_weights()])
+    model.load_weights(str(tf_files / f"{name}_weights.h5"))
+    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
+
+
+def cornu_models():
+    a, b = layers.Input((4,), name="a"), layers.Input((4,), name="b")
+    shared = layers.Dense(3, name="shared")
+    inner = Sequential([layers.Dense(4, input_shape=(3,)), layers.BatchNormalization()],
+                       name="inner")
+    x = layers.Input((3,))
+    return {
+        "mlp": (Sequential([layers.Dense(8, activation="relu", input_shape=(5,)),
+                            layers.BatchNormalization(), layers.Dense(3, activation="softmax")]),
+                [(5,)]),
+        "convnet": (Sequential([layers.Conv2D(4, 3, input_shape=(8, 8, 2)),
+                                layers.SeparableConv2D(3, 2, depth_multiplier=2),
+                                layers.DepthwiseConv2D(2), layers.Conv2DTranspose(2, 2),
+                                layers.PReLU(), layers.Flatten(), layers.Dense(2)]), [(8, 8, 2)]),
+        "recurrent": (Sequential([layers.SimpleRNN(3, return_sequences=True, input_shape=(6, 2)),
+                                  layers.LSTM(3, return_sequences=True),
+                                  layers.GRU(2)]), [(6, 2)]),
+        "functional": (Model([a, b], layers.Dense(2)(layers.concatenate([shared(a), shared(b)]))),
+                       [(4,), (4,)]),
+        "nested": (Model(x, layers.Dense(1)(inner(x))), [(3,)]),
+    }
+
+
+def test_cornu_files_load_in_tf_keras(tmp_path):
+    rng = np.random.default_rng(1)
+    expected = {}
+    for name, (model, shapes) in cornu_models().items():
+        x = [rng.standard_normal((4,) + shape).astype("float32") for shape in shapes]
+        model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
+                           for w in model.get_weights()])
+        model.compile("adam", "mse")
+        model.fit(x if len(x) > 1 else x[0], np.zeros((4,) + model.output_shape[1:]),
+                  epochs=1, verbose=0)
+        expected[name] = model.predict(x if len(x) > 1 else x[0])
+        model.save(str(tmp_path / f"{name}.h5"))
+        model.save_weights(str(tmp_path / f"{name}_weights.h5"))
+        np.savez(tmp_path / f"{name}.npz", *x)
+    run_tf_keras(TF_READER, tmp_path, *expected)
+    for name, predictions in expected.items():
+        result = np.load(tmp_path / f"{name}_tf.npz")
+        np.testing.assert_allclose(result["from_model"], predictions, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(result["from_weights"], predictions, rtol=1e-5, atol=1e-6)
+        assert int(result["iterations"]) == 1, name
