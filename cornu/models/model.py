@@ -165,11 +165,12 @@ class Model(Trainer, Layer):
 
     # ----------------------------------------------------------------- files
     def save(self, filepath, overwrite=True, include_optimizer=True):
-        """Saves the model to one HDF5 file: architecture, weights, compile settings and
-        optimizer state (``keras.models.load_model`` rebuilds it, ready to resume training).
+        """Saves the model to one file: architecture, weights, compile settings and optimizer
+        state (``keras.models.load_model`` rebuilds it, ready to resume training).
 
         Args:
-            filepath: the file path (any name, e.g. ``'model.h5'``; Keras 2's HDF5 layout).
+            filepath: the file path: a name ending ``.keras`` gets Keras 3's zip archive, any
+                other (e.g. ``'model.h5'``) Keras 2's HDF5 layout.
             overwrite: replace an existing file without asking (False asks on the terminal).
             include_optimizer: also save the compile settings and the optimizer state.
 
@@ -179,10 +180,11 @@ class Model(Trainer, Layer):
         saving_api.save_model(self, filepath, overwrite, include_optimizer)
 
     def save_weights(self, filepath, overwrite=True):
-        """Saves the weights of every layer to an HDF5 file (Keras 2's layout).
+        """Saves the weights of every layer to an HDF5 file.
 
         Args:
-            filepath: the file path, e.g. ``'weights.h5'``.
+            filepath: the file path: a name ending ``.weights.h5`` gets Keras 3's layout, any
+                other (e.g. ``'weights.h5'``) Keras 2's.
             overwrite: replace an existing file without asking (False asks on the terminal).
 
         Example:
@@ -192,7 +194,8 @@ class Model(Trainer, Layer):
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False, reshape=False):
         """Loads weights from a file written by ``save_weights`` or ``save`` (cornu, Keras 1/2,
-        tf.keras). A load that fails leaves the weights unchanged.
+        tf.keras, Keras 3's ``.weights.h5`` and ``.keras``). A load that fails leaves the weights
+        unchanged.
 
         Args:
             filepath: the file path.

@@ -2,13 +2,14 @@
 what ``model.save``, ``model.save_weights`` and ``model.load_weights`` call.
 
 Every file name gets the Keras 2 HDF5 layout, as in Keras 2 (``.h5``, ``.hdf5``,
-``.model.hdf5``, ``.weights.h5``, no extension ...), except that ``model.save`` refuses names
-ending in ``.keras``: that name promises Keras 3's zip format, which cornu does not write (an
-HDF5 file under it would be one Keras 3 cannot open). Saves are atomic (``atomic.py``): a save
-that is killed leaves the previous file intact. ``overwrite=False`` on an existing file asks on
-the terminal as Keras 2 does, and raises ``FileExistsError`` where nobody can answer. Loading
-reads the file's first bytes, not its name (a Keras 3 zip archive gets directions), and never
-runs code from it (no pickle; ``Lambda`` layers need ``safe_mode=False``).
+``.model.hdf5``, no extension ...), except two names that promise Keras 3's formats, which
+Keras 3 can read only in its own layout: ``model.save('m.keras')`` writes Keras 3's zip archive
+(``keras3_model.py``), and ``save_weights('w.weights.h5')`` Keras 3's weights layout. Saves are
+atomic (``atomic.py``): a save that is killed leaves the previous file intact.
+``overwrite=False`` on an existing file asks on the terminal as Keras 2 does, and raises
+``FileExistsError`` where nobody can answer. Loading reads the file's first bytes and layout,
+not its name (a zip archive is a ``.keras`` model; a weights file in either layout loads), and
+never runs code from it (no pickle; ``Lambda`` layers need ``safe_mode=False``).
 
 h5py is imported on first use, so ``import cornu`` stays fast.
 
@@ -31,7 +32,8 @@ def _is_h5py_group(value):
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True):
-    """Saves a model (architecture, weights, compile settings and optimizer state) to a file.
+    """Saves a model (architecture, weights, compile settings and optimizer state) to a file:
+    Keras 3's zip archive for a name ending in ``.keras``, else Keras 2's HDF5 layout.
 
     Args:
         model: a Model or Sequential.
@@ -42,7 +44,7 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
 
     Raises:
         NotImplementedError: for a subclassed model (no config to rebuild it from).
-        ValueError: a name ending in ``.keras`` (Keras 3's zip format is not written).
+        ValueError: for ``.keras``, a layer or setting Keras 3 has no counterpart for.
         FileExistsError: ``overwrite=False``, the file exists, and no terminal can confirm.
 
     Example:
@@ -55,12 +57,11 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
     if _is_h5py_group(filepath):
         write_model(filepath, model, include_optimizer)
         return
-    if os.fspath(filepath).endswith(".keras"):
-        raise ValueError(f"Cannot save to {os.fspath(filepath)}: a '.keras' name means Keras 3's "
-                         "zip format, which cornu does not write. cornu saves Keras 2's HDF5 "
-                         "format: use a name ending in '.h5' or '.hdf5' (Keras 2, tf.keras and "
-                         "Keras 3 all read it).")
     if not should_write(filepath, overwrite):
+        return
+    if os.fspath(filepath).endswith(".keras"):
+        from cornu.saving.keras3_model import save_keras_archive
+        save_keras_archive(model, filepath, include_optimizer)
         return
     with atomic_write(filepath) as temporary:
         with h5py.File(temporary, "w") as handle:
@@ -68,7 +69,8 @@ def save_model(model, filepath, overwrite=True, include_optimizer=True):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model saved by ``model.save`` (cornu, Keras 2 or tf.keras HDF5 files).
+    """Loads a model saved by ``model.save``: Keras 2, tf.keras and Keras 3 HDF5 files, and
+    Keras 3 ``.keras`` archives (cornu's or Keras 3's).
 
     Args:
         filepath: the file path, or an open ``h5py.File``/``Group``.
@@ -89,15 +91,19 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
         >>> model = load_model('cats_and_dogs_small_1.h5')  # doctest: +SKIP
     """
     from cornu.saving.hdf5_model import read_model
-    from cornu.saving.hdf5_reading import open_hdf5
+    from cornu.saving.hdf5_reading import is_zip_archive, open_hdf5
     if _is_h5py_group(filepath):
         return read_model(filepath, filepath.file.filename, custom_objects, compile, safe_mode)
+    if is_zip_archive(filepath):
+        from cornu.saving.keras3_model import load_keras_archive
+        return load_keras_archive(_where(filepath), custom_objects, compile, safe_mode)
     with open_hdf5(filepath) as handle:
         return read_model(handle, _where(filepath), custom_objects, compile, safe_mode)
 
 
 def save_weights(model, filepath, overwrite=True):
-    """Saves the weights of every layer to an HDF5 file in the Keras 2 layout.
+    """Saves the weights of every layer to an HDF5 file: in Keras 3's layout for a name ending
+    in ``.weights.h5`` (the only layout Keras 3 reads under that name), else in Keras 2's.
 
     Args:
         model: a Model or Sequential.
@@ -113,13 +119,18 @@ def save_weights(model, filepath, overwrite=True):
     from cornu.saving.hdf5_weights import write_layer_weights
     if not should_write(filepath, overwrite):
         return
+    if os.fspath(filepath).endswith(".weights.h5"):
+        from cornu.saving.keras3_model import save_keras3_weights
+        save_keras3_weights(model, filepath)
+        return
     with atomic_write(filepath) as temporary:
         with h5py.File(temporary, "w") as handle:
             write_layer_weights(handle, model.layers)
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=False):
-    """Loads weights saved by ``save_weights`` or ``save`` (cornu, Keras 1/2, tf.keras).
+    """Loads weights saved by ``save_weights`` or ``save`` (cornu, Keras 1/2, tf.keras, and
+    Keras 3's ``.weights.h5`` layout, told apart by the file's contents).
 
     Everything is checked before anything is set: a load that fails leaves the model as it was.
 
@@ -141,8 +152,21 @@ def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=Fa
     """
     from cornu.saving.hdf5_reading import attribute, child, has_member, open_hdf5
     from cornu.saving.hdf5_weights import assign, read_layer_weights
+    from cornu.saving.hdf5_reading import is_zip_archive
+    from cornu.saving.keras3_weights import is_keras3_layout
     where = _where(filepath)
+    if is_zip_archive(filepath):
+        from cornu.saving.keras3_model import load_archive_weights
+        load_archive_weights(model, where)
+        return
     with open_hdf5(filepath) as handle:
+        if is_keras3_layout(handle, where):
+            if by_name or reshape:
+                raise ValueError(f"{where} is in Keras 3's layout, which addresses layers by "
+                                 "position only: load it without by_name and reshape.")
+            from cornu.saving.keras3_model import load_keras3_weights
+            load_keras3_weights(model, handle, where)
+            return
         group = handle
         if attribute(handle, "layer_names", where) is None \
                 and attribute(handle, "layer_names0", where) is None \

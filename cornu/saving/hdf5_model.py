@@ -64,7 +64,18 @@ def _json(handle, name, where):
                              "is damaged; save it again.") from error
 
 
-def _build(config, where, custom_objects, safe_mode):
+def rebuild_model(config, where, custom_objects, safe_mode):
+    """Builds a model (fresh weights) from a Keras 2 model config, in safe mode unless told.
+
+    Args:
+        config: ``{'class_name': ..., 'config': ...}``.
+        where: the file, for messages.
+        custom_objects: user classes and functions by name.
+        safe_mode: refuse ``Lambda`` layers.
+
+    Raises:
+        SavedFileError: the config is malformed or names what cannot be built.
+    """
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         raise SavedFileError(f"{where}: the model config should be {{'class_name': ..., "
                              f"'config': {{...}}}}, found {str(config)[:200]}. The file is "
@@ -98,7 +109,7 @@ def read_model(handle, where, custom_objects=None, compile=True, safe_mode=True)
                              "(a file from model.save_weights?). Build the model in code and "
                              "call model.load_weights(filepath).")
     with CustomObjectScope(custom_objects or {}):
-        model = _build(config, where, custom_objects, safe_mode)
+        model = rebuild_model(config, where, custom_objects, safe_mode)
         weights_group = child(handle, "model_weights", where)
         assign(read_layer_weights(weights_group, model.layers, f"{where}, group 'model_weights'"))
         if not compile:

@@ -80,11 +80,8 @@ def open_hdf5(filepath):
         SavedFileError: the file is not HDF5 (a Keras 3 zip archive ...) or is damaged.
     """
     if is_zip_archive(filepath):
-        raise SavedFileError(f"{filepath} is a zip archive (the Keras 3 '.keras' format), which "
-                             "cornu does not read: it reads Keras 2's HDF5 files. In Keras 3, "
-                             "save the model with model.save('model.h5') (its legacy HDF5 "
-                             "format), build the same model in cornu and call "
-                             "model.load_weights('model.h5').")
+        raise SavedFileError(f"{filepath} is a zip archive (the Keras 3 '.keras' format), not "
+                             "an HDF5 file. Load it with keras.models.load_model(filepath).")
     try:
         handle = h5py.File(filepath, "r")
     except (OSError, RuntimeError, ValueError) as error:

@@ -25,6 +25,9 @@ _NEUTRAL_SETTINGS = {
     "global_clipnorm": (None,), "use_ema": (False,), "centered": (False,),
     # tf.keras's Adagrad starts its accumulators at 0.1; the saved state holds them.
     "initial_accumulator_value": None,
+    # Keras 3's optimizer settings, under the values that change nothing.
+    "loss_scale_factor": (None,), "gradient_accumulation_steps": (None,),
+    "momentum": (0, 0.0),
 }
 
 

@@ -1,5 +1,6 @@
 """Every layer family survives ``model.save``/``load_model`` and ``save_weights``/
 ``load_weights``: the reloaded model predicts exactly what the original did."""
+import h5py
 import numpy as np
 import pytest
 
@@ -206,12 +207,14 @@ def test_save_into_an_open_h5py_file(tmp_path):
     np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
 
 
-def test_keras_3_names_are_refused_for_whole_models(tmp_path):
+def test_keras_3_names_get_keras_3_formats(tmp_path):
+    import zipfile
     model, _ = mlp()
-    with pytest.raises(ValueError, match=r"'\.keras' name means Keras 3's zip format.*'\.h5'"):
-        model.save(str(tmp_path / "model.keras"))
-    assert list(tmp_path.iterdir()) == []
-    model.save_weights(str(tmp_path / "model.weights.h5"))  # Keras 2's layout, as any name
+    model.save(str(tmp_path / "model.keras"))
+    assert zipfile.is_zipfile(tmp_path / "model.keras")
+    model.save_weights(str(tmp_path / "model.weights.h5"))  # Keras 3's layout for this name
+    with h5py.File(tmp_path / "model.weights.h5", "r") as handle:
+        assert "layers" in handle and "layer_names" not in handle.attrs
     model.load_weights(str(tmp_path / "model.weights.h5"))
 
 
