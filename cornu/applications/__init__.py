@@ -2,16 +2,16 @@
 InceptionV3, MobileNet) with Keras's layer names, shapes and parameter counts, and their
 ``preprocess_input`` and ``decode_predictions``.
 
-Only ``weights=None`` (random initialisation) is available for now: loading the ImageNet
-weights needs Keras HDF5 weight loading, which cornu does not have yet.
+``weights='imagenet'`` downloads Keras's own weight file once into ``~/.keras/models`` and loads
+it (``pretrained.py``); ``weights=None`` initialises at random; a path loads that file.
 
 Example:
     >>> from cornu.applications import VGG16
     >>> VGG16(weights=None, include_top=False, input_shape=(150, 150, 3)).count_params()
     14714688
 """
-from cornu.applications import (imagenet_utils, inception_v3, mobilenet, resnet50, vgg16,
-                                vgg19, xception)
+from cornu.applications import (imagenet_utils, inception_v3, mobilenet, pretrained, resnet50,
+                                vgg16, vgg19, xception)
 from cornu.applications.inception_v3 import InceptionV3
 from cornu.applications.mobilenet import MobileNet
 from cornu.applications.resnet50 import ResNet50

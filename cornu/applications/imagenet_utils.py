@@ -10,8 +10,8 @@
   Keras's ImageNet class index, downloaded once into ``~/.keras/models`` by ``get_file``.
 - ``obtain_input_shape`` (Keras 2.2.4's ``_obtain_input_shape``): the input-shape rules and
   their error messages.
-- ``check_arguments`` and ``require_random_init``: the ``weights``/``classes``/``pooling`` rules,
-  and the refusal to load weight files, which needs Keras HDF5 weight loading (not in cornu yet).
+- ``check_arguments``: the ``weights``/``classes``/``pooling`` rules (``pretrained.py`` loads
+  the weights).
 
 Example:
     >>> import numpy as np
@@ -279,26 +279,3 @@ def check_arguments(weights, include_top, classes, pooling):
         raise ValueError(f"`pooling` should be None (the last feature map), 'avg' (global "
                          f"average pooling) or 'max' (global max pooling). Got "
                          f"pooling={pooling!r}.")
-
-
-def require_random_init(model_name, weights):
-    """Refuses to load weights: that needs Keras HDF5 weight loading, which cornu lacks so far.
-
-    Args:
-        model_name: the model function's name, for the message (``'VGG16'``).
-        weights: the ``weights`` argument (already checked by :func:`check_arguments`).
-
-    Raises:
-        NotImplementedError: ``weights`` is not None.
-
-    Example:
-        >>> require_random_init('VGG16', None)  # random initialisation: fine
-    """
-    if weights is None:
-        return
-    what = ("the ImageNet weights, which Keras publishes as HDF5 weight files"
-            if weights == "imagenet" else f"the HDF5 weight file {weights}")
-    raise NotImplementedError(
-        f"{model_name}(weights={weights!r}) would load {what}, and cornu cannot load Keras HDF5 "
-        f"weights yet. Pass weights=None to build the {model_name} architecture with randomly "
-        f"initialised weights (to train it, or to inspect it with summary()).")

@@ -15,8 +15,8 @@ Example:
 """
 from cornu.applications import imagenet_utils
 from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (Keras's API)
-from cornu.applications.imagenet_utils import (check_arguments, obtain_input_shape,
-                                               require_random_init)
+from cornu.applications.imagenet_utils import check_arguments, obtain_input_shape
+from cornu.applications.pretrained import imagenet_weight_file, weights_path, with_weights
 from cornu.applications.model_building import channel_axis, image_input, model_inputs, pooled
 from cornu.config import image_data_format
 from cornu.layers import (Activation, AveragePooling2D, BatchNormalization, Conv2D, Dense,
@@ -94,9 +94,8 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
 
     Args:
         include_top: whether to add the classifier (``avg_pool``, ``predictions``).
-        weights: None (random initialisation), ``'imagenet'`` or a weight file path. Loading
-            weights needs Keras HDF5 weight loading, which cornu does not have yet: anything but
-            None raises NotImplementedError (after the arguments are checked).
+        weights: None (random initialisation), ``'imagenet'`` (Keras's ImageNet weight file,
+            downloaded once into ``~/.keras/models``) or the path of a weight file to load.
         input_tensor: a Keras tensor to use as the image input.
         input_shape: the image shape, e.g. ``(299, 299, 3)``; at least 75x75.
         pooling: with ``include_top=False``: None (the 4D ``mixed10`` output), ``'avg'`` or
@@ -108,7 +107,8 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
 
     Raises:
         ValueError: invalid ``weights``, ``classes``, ``pooling`` or input shape.
-        NotImplementedError: ``weights`` is not None.
+        URLFetchError: the ImageNet weight file could not be downloaded (the message says
+            where to put it by hand).
 
     Example:
         >>> InceptionV3(weights=None).count_params()
@@ -118,7 +118,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     input_shape = obtain_input_shape(input_shape, default_size=299, min_size=75,
                                      data_format=image_data_format(), require_flatten=False,
                                      weights=weights)
-    require_random_init("InceptionV3", weights)
+    path = weights_path("InceptionV3", weights, imagenet_weight_file("inception_v3", include_top))
     image = image_input(input_tensor, input_shape)
     x = _conv_bn(image, 32, 3, 3, strides=(2, 2), padding="valid")
     x = _conv_bn(x, 32, 3, 3, padding="valid")
@@ -153,4 +153,5 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         x = Dense(classes, activation="softmax", name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return Model(model_inputs(image, input_tensor), x, name="inception_v3")
+    model = Model(model_inputs(image, input_tensor), x, name="inception_v3")
+    return with_weights(model, path)

@@ -13,10 +13,12 @@ Example:
     >>> MobileNet(weights=None, alpha=0.25, include_top=False, pooling='avg').output_shape
     (None, 256)
 """
+import warnings
+
 from cornu.applications import imagenet_utils
 from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (Keras's API)
-from cornu.applications.imagenet_utils import (check_arguments, obtain_input_shape,
-                                               require_random_init)
+from cornu.applications.imagenet_utils import check_arguments, obtain_input_shape
+from cornu.applications.pretrained import mobilenet_weight_file, weights_path, with_weights
 from cornu.applications.model_building import channel_axis, image_input, model_inputs, pooled
 from cornu.config import image_data_format
 from cornu.layers import (Activation, BatchNormalization, Conv2D, DepthwiseConv2D, Dropout,
@@ -84,9 +86,8 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         dropout: the dropout rate before the classifier.
         include_top: whether to add the classifier (global average pooling, ``reshape_1``,
             ``dropout``, ``conv_preds``, ``reshape_2``, ``act_softmax``).
-        weights: None (random initialisation), ``'imagenet'`` or a weight file path. Loading
-            weights needs Keras HDF5 weight loading, which cornu does not have yet: anything but
-            None raises NotImplementedError (after the arguments are checked).
+        weights: None (random initialisation), ``'imagenet'`` (Keras's ImageNet weight file,
+            downloaded once into ``~/.keras/models``) or the path of a weight file to load.
         input_tensor: a Keras tensor to use as the image input.
         pooling: with ``include_top=False``: None (the 4D ``conv_pw_13_relu`` output),
             ``'avg'`` or ``'max'`` (global pooling to a 2D output).
@@ -98,7 +99,8 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
     Raises:
         ValueError: invalid ``weights``, ``classes``, ``pooling``, input shape, or an
             ``alpha``/``depth_multiplier`` without ImageNet weights.
-        NotImplementedError: ``weights`` is not None.
+        URLFetchError: the ImageNet weight file could not be downloaded (the message says
+            where to put it by hand).
 
     Example:
         >>> MobileNet(weights=None).count_params()
@@ -114,9 +116,16 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         if alpha not in _IMAGENET_ALPHAS:
             raise ValueError("If imagenet weights are being loaded, alpha can be one of `0.25`, "
                              "`0.50`, `0.75` or `1.0` only.")
-    require_random_init("MobileNet", weights)
     rows = input_shape[1] if image_data_format() == "channels_first" else input_shape[0]
     axis = channel_axis()
+    weight_file = None
+    if weights == "imagenet":
+        if _square_size(input_shape) != rows:
+            warnings.warn("`input_shape` is undefined or non-square, or `rows` is not in [128, "
+                          "160, 192, 224]. Weights for input shape (224, 224) will be loaded as "
+                          "the default.", stacklevel=2)
+        weight_file = mobilenet_weight_file(alpha, _square_size(input_shape), include_top)
+    path = weights_path("MobileNet", weights, weight_file)
 
     image = image_input(input_tensor, input_shape)
     x = ZeroPadding2D(padding=((0, 1), (0, 1)), name="conv1_pad")(image)
@@ -137,4 +146,5 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         x = Activation("softmax", name="act_softmax")(x)
     else:
         x = pooled(x, pooling)
-    return Model(model_inputs(image, input_tensor), x, name=f"mobilenet_{alpha:0.2f}_{rows}")
+    model = Model(model_inputs(image, input_tensor), x, name=f"mobilenet_{alpha:0.2f}_{rows}")
+    return with_weights(model, path)

@@ -17,8 +17,8 @@ Example:
 """
 from cornu.applications import imagenet_utils
 from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (Keras's API)
-from cornu.applications.imagenet_utils import (check_arguments, obtain_input_shape,
-                                               require_random_init)
+from cornu.applications.imagenet_utils import check_arguments, obtain_input_shape
+from cornu.applications.pretrained import imagenet_weight_file, weights_path, with_weights
 from cornu.applications.model_building import channel_axis, image_input, model_inputs
 from cornu.config import image_data_format
 from cornu.layers import (Activation, Add, BatchNormalization, Conv2D, Dense,
@@ -63,9 +63,8 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
     Args:
         include_top: whether to add the classifier (``avg_pool``, ``predictions``); it needs a
             fixed input size.
-        weights: None (random initialisation), ``'imagenet'`` or a weight file path. Loading
-            weights needs Keras HDF5 weight loading, which cornu does not have yet: anything but
-            None raises NotImplementedError (after the arguments are checked).
+        weights: None (random initialisation), ``'imagenet'`` (Keras's ImageNet weight file,
+            downloaded once into ``~/.keras/models``) or the path of a weight file to load.
         input_tensor: a Keras tensor to use as the image input.
         input_shape: the image shape when ``include_top`` is False; at least 32x32. With the top
             and ImageNet weights it must be ``(224, 224, 3)``.
@@ -79,7 +78,8 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
 
     Raises:
         ValueError: invalid ``weights``, ``classes``, ``pooling`` or input shape.
-        NotImplementedError: ``weights`` is not None.
+        URLFetchError: the ImageNet weight file could not be downloaded (the message says
+            where to put it by hand).
 
     Example:
         >>> ResNet50(weights=None).count_params()
@@ -89,7 +89,7 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
     input_shape = obtain_input_shape(input_shape, default_size=224, min_size=32,
                                      data_format=image_data_format(),
                                      require_flatten=include_top, weights=weights)
-    require_random_init("ResNet50", weights)
+    path = weights_path("ResNet50", weights, imagenet_weight_file("resnet50", include_top))
     image = image_input(input_tensor, input_shape)
     x = ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(image)
     x = Conv2D(64, 7, strides=2, name="conv1_conv")(x)
@@ -109,4 +109,5 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
         x = GlobalAveragePooling2D(name="avg_pool")(x)
     elif pooling == "max":
         x = GlobalMaxPooling2D(name="max_pool")(x)
-    return Model(model_inputs(image, input_tensor), x, name="resnet50")
+    model = Model(model_inputs(image, input_tensor), x, name="resnet50")
+    return with_weights(model, path)

@@ -24,9 +24,8 @@ def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     Args:
         include_top: whether to add the classifier (``flatten``, ``fc1``, ``fc2``,
             ``predictions``); it needs a fixed input size.
-        weights: None (random initialisation), ``'imagenet'`` or a weight file path. Loading
-            weights needs Keras HDF5 weight loading, which cornu does not have yet: anything but
-            None raises NotImplementedError (after the arguments are checked).
+        weights: None (random initialisation), ``'imagenet'`` (Keras's ImageNet weight file,
+            downloaded once into ``~/.keras/models``) or the path of a weight file to load.
         input_tensor: a Keras tensor to use as the image input.
         input_shape: the image shape when ``include_top`` is False (e.g. ``(150, 150, 3)``);
             at least 32x32. With the top and ImageNet weights it must be ``(224, 224, 3)``.
@@ -39,7 +38,8 @@ def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
 
     Raises:
         ValueError: invalid ``weights``, ``classes``, ``pooling`` or input shape.
-        NotImplementedError: ``weights`` is not None.
+        URLFetchError: the ImageNet weight file could not be downloaded (the message says
+            where to put it by hand).
 
     Example:
         >>> VGG19(weights=None).count_params()

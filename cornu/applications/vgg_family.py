@@ -9,8 +9,8 @@ Example:
     >>> model.output_shape
     (None, 1, 1, 512)
 """
-from cornu.applications.imagenet_utils import (check_arguments, obtain_input_shape,
-                                               require_random_init)
+from cornu.applications.imagenet_utils import check_arguments, obtain_input_shape
+from cornu.applications.pretrained import imagenet_weight_file, weights_path, with_weights
 from cornu.applications.model_building import image_input, model_inputs, pooled
 from cornu.config import image_data_format
 from cornu.layers import Conv2D, Dense, Flatten, MaxPooling2D
@@ -37,7 +37,7 @@ def build_vgg(function_name, model_name, convs_per_block, include_top, weights, 
     input_shape = obtain_input_shape(input_shape, default_size=224, min_size=32,
                                      data_format=image_data_format(),
                                      require_flatten=include_top, weights=weights)
-    require_random_init(function_name, weights)
+    path = weights_path(function_name, weights, imagenet_weight_file(model_name, include_top))
     image = image_input(input_tensor, input_shape)
     x = image
     for block, (filters, convs) in enumerate(zip(_BLOCK_FILTERS, convs_per_block), start=1):
@@ -52,4 +52,5 @@ def build_vgg(function_name, model_name, convs_per_block, include_top, weights, 
         x = Dense(classes, activation="softmax", name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return Model(model_inputs(image, input_tensor), x, name=model_name)
+    model = Model(model_inputs(image, input_tensor), x, name=model_name)
+    return with_weights(model, path)

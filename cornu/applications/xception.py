@@ -16,8 +16,8 @@ Example:
 """
 from cornu.applications import imagenet_utils
 from cornu.applications.imagenet_utils import decode_predictions  # noqa: F401 (Keras's API)
-from cornu.applications.imagenet_utils import (check_arguments, obtain_input_shape,
-                                               require_random_init)
+from cornu.applications.imagenet_utils import check_arguments, obtain_input_shape
+from cornu.applications.pretrained import imagenet_weight_file, weights_path, with_weights
 from cornu.applications.model_building import channel_axis, image_input, model_inputs, pooled
 from cornu.config import image_data_format
 from cornu.layers import (Activation, BatchNormalization, Conv2D, Dense, GlobalAveragePooling2D,
@@ -65,9 +65,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
 
     Args:
         include_top: whether to add the classifier (``avg_pool``, ``predictions``).
-        weights: None (random initialisation), ``'imagenet'`` or a weight file path. Loading
-            weights needs Keras HDF5 weight loading, which cornu does not have yet: anything but
-            None raises NotImplementedError (after the arguments are checked).
+        weights: None (random initialisation), ``'imagenet'`` (Keras's ImageNet weight file,
+            downloaded once into ``~/.keras/models``) or the path of a weight file to load.
         input_tensor: a Keras tensor to use as the image input.
         input_shape: the image shape, e.g. ``(299, 299, 3)``; at least 71x71.
         pooling: with ``include_top=False``: None (the 4D ``block14_sepconv2_act`` output),
@@ -79,7 +78,8 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
 
     Raises:
         ValueError: invalid ``weights``, ``classes``, ``pooling`` or input shape.
-        NotImplementedError: ``weights`` is not None.
+        URLFetchError: the ImageNet weight file could not be downloaded (the message says
+            where to put it by hand).
 
     Example:
         >>> Xception(weights=None).count_params()
@@ -89,7 +89,7 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     input_shape = obtain_input_shape(input_shape, default_size=299, min_size=71,
                                      data_format=image_data_format(), require_flatten=False,
                                      weights=weights)
-    require_random_init("Xception", weights)
+    path = weights_path("Xception", weights, imagenet_weight_file("xception", include_top))
     image = image_input(input_tensor, input_shape)
     x = Conv2D(32, (3, 3), strides=(2, 2), use_bias=False, name="block1_conv1")(image)
     x = BatchNormalization(axis=channel_axis(), name="block1_conv1_bn")(x)
@@ -116,4 +116,5 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
         x = Dense(classes, activation="softmax", name="predictions")(x)
     else:
         x = pooled(x, pooling)
-    return Model(model_inputs(image, input_tensor), x, name="xception")
+    model = Model(model_inputs(image, input_tensor), x, name="xception")
+    return with_weights(model, path)

@@ -10,6 +10,7 @@ Example:
     ...     def on_batch_end(self, batch, logs=None):
     ...         self.losses.append(logs.get('loss'))
 """
+from cornu.callbacks.backup_and_restore import BackupAndRestore
 from cornu.callbacks.base import Callback, CallbackList
 from cornu.callbacks.base_logger import BaseLogger
 from cornu.callbacks.csv_logger import CSVLogger
@@ -28,6 +29,7 @@ from cornu.callbacks.validation_data import keras2_validation_data
 
 __all__ = [
     'AliasedHistoryDict',
+    'BackupAndRestore',
     'BaseLogger',
     'CSVLogger',
     'Callback',

@@ -9,6 +9,7 @@ import torch
 from cornu.callbacks.logs import LogsDict
 from cornu.graph.call_context import CallScope
 from cornu.training.epoch_logs import PENDING_BYTES, LogAccumulator, epoch_means
+from cornu.training.fit_state import FitState
 from cornu.training.objective import output_masks
 
 
@@ -51,7 +52,8 @@ def fit_loop(model, step, data, validation, callbacks, epochs, initial_epoch=0,
         validation: a ``DataAdapter`` of validation batches, or None.
         callbacks: a ``CallbackList`` (History last).
         epochs: the index of the last epoch to train.
-        initial_epoch: the epoch to start counting from.
+        initial_epoch: the epoch to start counting from (a callback may move it in
+            ``on_train_begin`` through ``model._fit_state``: see ``fit_state``).
         validation_freq: see ``should_validate``.
         validation_step: the step scoring the validation batches (default: ``step``).
         history_only: whether the model's ``History`` is the only callback: then nobody reads
@@ -64,8 +66,10 @@ def fit_loop(model, step, data, validation, callbacks, epochs, initial_epoch=0,
     waiting = EpochsToScore(objective) if history_only else None
     checked = False
     model.stop_training = False
-    callbacks.on_train_begin()
+    model._fit_state = FitState(data, initial_epoch, epochs)
     try:
+        callbacks.on_train_begin()
+        initial_epoch = model._fit_state.initial_epoch  # a callback may resume a backup
         for epoch in range(initial_epoch, epochs):
             callbacks.on_epoch_begin(epoch)
             log = LogAccumulator(objective, per_batch=batch_hooks)
@@ -101,6 +105,7 @@ def fit_loop(model, step, data, validation, callbacks, epochs, initial_epoch=0,
             if model.stop_training or getattr(data, "exhausted", False):
                 break
     finally:
+        vars(model).pop("_fit_state", None)
         if waiting is not None:
             waiting.report(callbacks)  # an interrupted fit keeps its finished epochs
     callbacks.on_train_end()

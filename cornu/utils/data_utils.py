@@ -219,12 +219,16 @@ def _download(origin, target):
     try:
         with open(tmp_path, "wb") as out, urllib.request.urlopen(origin) as response:
             length = response.headers.get("Content-Length")
-            progress = _DownloadProgress(int(length) if length and length.isdigit() else None)
+            total = int(length) if length and length.isdigit() else None
+            progress = _DownloadProgress(total)
             done = 0
             for chunk in iter(lambda: response.read(64 * 1024), b""):
                 out.write(chunk)
                 done += len(chunk)
                 progress.update(done)
+            if total is not None and done < total:
+                raise URLFetchError(f"URL fetch failure on {origin}: the connection closed after "
+                                    f"{done} of {total} bytes. Nothing was saved; retry.")
             progress.finish(done)
     except BaseException as error:
         os.remove(tmp_path)

@@ -8,8 +8,7 @@ import torch
 from cornu.applications import imagenet_utils, inception_v3, mobilenet, resnet50, vgg16, vgg19
 from cornu.applications import xception
 from cornu.applications.imagenet_utils import (check_arguments, decode_predictions,
-                                               obtain_input_shape, preprocess_input,
-                                               require_random_init)
+                                               obtain_input_shape, preprocess_input)
 from cornu.layers import Input
 from cornu.models import Model
 
@@ -246,14 +245,3 @@ def test_weights_classes_and_pooling_arguments(tmp_path):
     check_arguments(None, True, 10, "avg")
     with pytest.raises(ValueError, match="`pooling` should be None"):
         check_arguments(None, False, 1000, "average")
-
-
-def test_loading_weights_is_refused_honestly(tmp_path):
-    require_random_init("VGG16", None)
-    with pytest.raises(NotImplementedError, match=r"VGG16\(weights='imagenet'\) would load the "
-                                                  r"ImageNet weights.*cannot load Keras HDF5 "
-                                                  r"weights yet. Pass weights=None"):
-        require_random_init("VGG16", "imagenet")
-    path = str(tmp_path / "w.h5")
-    with pytest.raises(NotImplementedError, match="the HDF5 weight file .*w.h5, and cornu"):
-        require_random_init("Xception", path)

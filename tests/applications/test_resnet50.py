@@ -1,6 +1,7 @@
 import pytest
 
 from cornu.applications import ResNet50
+from cornu.utils.data_utils import URLFetchError
 from tests.applications.model_checks import (assert_softmax_row, fresh, predict_one_image,
                                              weight_counts)
 
@@ -50,12 +51,14 @@ def test_without_top(pooling, last, output_shape):
     assert model.output_shape == output_shape
 
 
-def test_argument_errors():
+def test_argument_errors(offline):
     with pytest.raises(ValueError, match=r"`input_shape` should be \(224, 224, 3\)"):
         ResNet50(weights="imagenet", input_shape=(197, 197, 3))
     with pytest.raises(ValueError, match="at least 32x32"):
         ResNet50(weights=None, include_top=False, input_shape=(31, 31, 3))
     with pytest.raises(ValueError, match="`classes` should be 1000"):
         ResNet50(classes=2)
-    with pytest.raises(NotImplementedError, match=r"ResNet50\(weights='imagenet'\)"):
+    with pytest.raises(URLFetchError, match=r"ResNet50\(weights='imagenet'\) needs Keras's weight "
+                                            r"file resnet50_weights_tf_dim_ordering_tf_kernels_"
+                                            r"notop.h5.*put it at .*models"):
         ResNet50(include_top=False)

@@ -83,12 +83,3 @@ def test_argument_errors():
         VGG16(weights="no/such/file.h5")
     with pytest.raises(TypeError, match="`input_tensor` should be a Keras tensor"):
         VGG16(weights=None, include_top=False, input_tensor=np.zeros((1, 32, 32, 3)))
-
-
-def test_imagenet_weights_are_refused_until_hdf5_loading_exists(tmp_path):
-    with pytest.raises(NotImplementedError, match=r"VGG16\(weights='imagenet'\).*weights=None"):
-        VGG16(weights="imagenet", include_top=False, input_shape=(150, 150, 3))
-    weight_file = tmp_path / "vgg16.h5"
-    weight_file.write_bytes(b"")
-    with pytest.raises(NotImplementedError, match="HDF5 weight file"):
-        VGG16(weights=str(weight_file), include_top=False)

@@ -1,6 +1,7 @@
 import pytest
 
 from cornu.applications import VGG19
+from cornu.utils.data_utils import URLFetchError
 from tests.applications.model_checks import (assert_softmax_row, fresh, predict_one_image,
                                              weight_counts)
 
@@ -33,8 +34,8 @@ def test_without_top(pooling, output_shape):
     assert model.output_shape == output_shape
 
 
-def test_argument_errors():
+def test_argument_errors(offline):
     with pytest.raises(ValueError, match=r"`input_shape` should be \(224, 224, 3\)"):
         VGG19(weights="imagenet", input_shape=(200, 200, 3))
-    with pytest.raises(NotImplementedError, match=r"VGG19\(weights='imagenet'\)"):
+    with pytest.raises(URLFetchError, match=r"vgg19_weights_tf_dim_ordering_tf_kernels.h5"):
         VGG19()

@@ -1,6 +1,7 @@
 import pytest
 
 from cornu.applications import Xception
+from cornu.utils.data_utils import URLFetchError
 from tests.applications.model_checks import (assert_softmax_row, fresh, predict_one_image,
                                              weight_counts)
 
@@ -54,10 +55,10 @@ def test_without_top_at_the_minimum_size(pooling, output_shape):
     assert model.output_shape == output_shape
 
 
-def test_argument_errors():
+def test_argument_errors(offline):
     with pytest.raises(ValueError, match="at least 71x71"):
         Xception(weights=None, include_top=False, input_shape=(70, 80, 3))
     with pytest.raises(ValueError, match="The input must have 3 channels"):
         Xception(include_top=False, input_shape=(299, 299, 1))
-    with pytest.raises(NotImplementedError, match=r"Xception\(weights='imagenet'\)"):
+    with pytest.raises(URLFetchError, match=r"Xception\(weights='imagenet'\) needs"):
         Xception()

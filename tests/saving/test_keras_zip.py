@@ -212,8 +212,9 @@ def test_lambda_needs_safe_mode_off(tmp_path):
     model.save(str(tmp_path / "m.keras"))
     with pytest.raises(SavedFileError, match="safe_mode"):
         load_model(str(tmp_path / "m.keras"))
-    loaded = load_model(str(tmp_path / "m.keras"), safe_mode=False,
-                        custom_objects={"negate": negate})
+    with pytest.warns(UserWarning, match="No training configuration found"):
+        loaded = load_model(str(tmp_path / "m.keras"), safe_mode=False,
+                            custom_objects={"negate": negate})
     x = np.ones((1, 2), "float32")
     np.testing.assert_allclose(loaded.predict(x), model.predict(x))
 

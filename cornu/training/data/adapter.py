@@ -33,6 +33,18 @@ class DataAdapter:
     def close(self):
         """Stops any background loading; the loop calls it when it is done, also on errors."""
 
+    def shuffle_state(self):
+        """What the next epochs' order depends on besides the random generators (an array),
+        or None when there is nothing (``BackupAndRestore`` saves it with a backup)."""
+        return None
+
+    def restore_shuffle_state(self, state):
+        """Takes back what ``shuffle_state`` returned (in a new ``fit`` on the same data).
+
+        Args:
+            state: the array ``shuffle_state`` returned, or None.
+        """
+
     def __enter__(self):
         return self
 

@@ -154,6 +154,31 @@ class ArrayAdapter(DataAdapter):
         for batch in self.stream.epoch():
             yield self.split(batch)
 
+    def shuffle_state(self):
+        """The index array that Keras 2's in-place shuffle carries from epoch to epoch (epoch
+        ``k``'s order is this array shuffled again), or None without shuffling."""
+        return self.stream._index.copy() if self.stream.shuffle else None
+
+    def restore_shuffle_state(self, state):
+        """Takes back the index array of ``shuffle_state`` (ignored without shuffling).
+
+        Args:
+            state: an index array from ``shuffle_state`` on the same data, or None.
+
+        Raises:
+            ValueError: the array is not a permutation of this data's sample indices.
+        """
+        if state is None or not self.stream.shuffle:
+            return
+        index = np.asarray(state)
+        if index.shape != (self.num_samples,) or not np.array_equal(
+                np.sort(index), np.arange(self.num_samples)):
+            raise ValueError(f"Cannot restore the shuffling order: the saved index array holds "
+                             f"{index.size} entries, expected a permutation of the "
+                             f"{self.num_samples} sample indices. Resume with the same "
+                             f"training data (and validation_split) as the interrupted run.")
+        self.stream._index = index.astype(np.int64)
+
     def in_order(self, rows):
         """All samples in order, in batches of ``rows``, whatever ``shuffle`` says (evaluation
         of models that score each sample on its own may take bigger batches).
