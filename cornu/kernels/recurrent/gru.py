@@ -30,7 +30,7 @@ def _records(xp, record):
     clipped gates, where they did not clip."""
     steps, batch, width = xp.shape
     u = width // 3
-    unclipped = torch.empty(steps, batch, 2 * u, dtype=torch.bool) if record else None
+    unclipped = xp.new_empty(steps, batch, 2 * u) if record else None  # float: see lstm.py
     return (xp.new_empty(steps, batch, u), xp.new_empty(steps, batch, 2 * u),
             xp.new_empty(steps, batch, u), xp.new_empty(steps, batch, u), unclipped)
 

@@ -56,7 +56,9 @@ class _LSTMSequence(torch.autograd.Function):
         gates = xp.new_empty(steps, batch, 3 * u)            # i, f, o
         # step t: [tanh(z_c), c_{t-1}, tanh(c_t)], the factors of d(z_i, z_f, z_o)
         factors = xp.new_empty(steps + 1, batch, 3 * u)
-        unclipped = torch.empty(steps, batch, 3 * u, dtype=torch.bool) if record else None
+        # 1.0 where a gate did not clip (float: comparisons into and products with bool
+        # tensors take several times longer)
+        unclipped = xp.new_empty(steps, batch, 3 * u) if record else None
         factors[0, :, u:2 * u] = c0
         z = xp.new_empty(batch, width)
         z_gates, z_candidate = z[:, :3 * u], z[:, 3 * u:]
