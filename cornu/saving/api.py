@@ -129,8 +129,9 @@ def save_weights(model, filepath, overwrite=True):
 
 
 def load_weights(model, filepath, by_name=False, skip_mismatch=False, reshape=False):
-    """Loads weights saved by ``save_weights`` or ``save`` (cornu, Keras 1/2, tf.keras, and
-    Keras 3's ``.weights.h5`` layout, told apart by the file's contents).
+    """Loads weights saved by ``save_weights`` or ``save`` (cornu, Keras 1/2, tf.keras, Keras 3's
+    legacy ``.h5`` model files, and Keras 3's ``.weights.h5`` layout, told apart by the file's
+    contents).
 
     Everything is checked before anything is set: a load that fails leaves the model as it was.
 

@@ -3,15 +3,16 @@
 
 Layout::
 
-    /                    attrs: keras_version, backend, model_config (JSON),
-                                training_config (JSON, when compiled)
+    /                    attrs: keras_version, backend, model_config (JSON, see
+                                ``hdf5_model_config``), training_config (JSON, when compiled)
     /model_weights       the layer weights (see ``hdf5_weights``)
     /optimizer_weights   attrs: weight_names; the optimizer state (see ``optimizer_state``)
 
 Loading rebuilds the model from its config (never running code from the file: a ``Lambda``
 needs ``safe_mode=False``, and even then its function is looked up by name), sets its weights,
 and compiles it with the saved settings and optimizer state, so training resumes where it
-stopped.
+stopped. Files from Keras 3's legacy writer hold Keras 3's configs, translated on loading
+(``keras3_hdf5``).
 
 Example:
     >>> with h5py.File('m.h5', 'w') as f:  # doctest: +SKIP
@@ -24,9 +25,12 @@ import warnings
 from cornu.config.keras_version import KERAS_VERSION
 from cornu.saving.errors import SavedFileError
 from cornu.saving.hdf5_attributes import read_text, write_text
+from cornu.saving.hdf5_model_config import hdf5_model_config
 from cornu.saving.hdf5_reading import child
 from cornu.saving.hdf5_weights import assign, read_layer_weights, write_layer_weights
 from cornu.saving.json_format import BACKEND, json_default, model_from_config
+from cornu.saving.keras3_hdf5 import (is_keras3_file, keras2_model_config,
+                                      keras3_compile_arguments, restore_keras3_optimizer)
 from cornu.saving.optimizer_state import restore_optimizer_weights, write_optimizer_weights
 from cornu.saving.safe_mode import unsafe_deserialization
 from cornu.saving.training_config import compile_arguments, training_config
@@ -41,8 +45,7 @@ def write_model(handle, model, include_optimizer=True):
         model: a Model or Sequential (subclassed models have no config to save).
         include_optimizer: also save the compile settings and the optimizer state.
     """
-    model_config = json.dumps({"class_name": type(model).__name__, "config": model.get_config()},
-                              default=json_default)
+    model_config = json.dumps(hdf5_model_config(model), default=json_default)
     settings = training_config(model) if include_optimizer else None
     write_text(handle, "keras_version", KERAS_VERSION)
     write_text(handle, "backend", BACKEND)
@@ -91,7 +94,8 @@ def rebuild_model(config, where, custom_objects, safe_mode):
 
 
 def read_model(handle, where, custom_objects=None, compile=True, safe_mode=True):
-    """Rebuilds the model saved in an open HDF5 file (or group).
+    """Rebuilds the model saved in an open HDF5 file (or group): Keras 2, tf.keras, cornu, or
+    Keras 3's legacy writer (its Keras 3 configs translated, see ``keras3_hdf5``).
 
     Args:
         handle: an h5py File or Group.
@@ -108,7 +112,10 @@ def read_model(handle, where, custom_objects=None, compile=True, safe_mode=True)
         raise SavedFileError(f"{where} holds no model config, so it is not a whole-model file "
                              "(a file from model.save_weights?). Build the model in code and "
                              "call model.load_weights(filepath).")
+    keras3 = is_keras3_file(handle, where)
     with CustomObjectScope(custom_objects or {}):
+        if keras3:
+            config = keras2_model_config(config, where, custom_objects)
         model = rebuild_model(config, where, custom_objects, safe_mode)
         weights_group = child(handle, "model_weights", where)
         assign(read_layer_weights(weights_group, model.layers, f"{where}, group 'model_weights'"))
@@ -119,12 +126,14 @@ def read_model(handle, where, custom_objects=None, compile=True, safe_mode=True)
             warnings.warn(f"No training configuration found in {where}: the model was *not* "
                           "compiled. Compile it manually.", stacklevel=3)
             return model
-        arguments = compile_arguments(settings, model.output_names, where, custom_objects)
+        arguments_for = keras3_compile_arguments if keras3 else compile_arguments
+        arguments = arguments_for(settings, model.output_names, where, custom_objects)
         try:
             model.compile(**arguments)
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             raise SavedFileError(f"{where}: the model cannot be compiled with its saved training "
                                  f"config ({error}). Load it with compile=False and compile it "
                                  "yourself.") from error
-        restore_optimizer_weights(handle, model, where)
+        restore = restore_keras3_optimizer if keras3 else restore_optimizer_weights
+        restore(handle, model, where)
     return model

@@ -8,7 +8,9 @@ slots the same way; SGD has its momentums only when ``momentum != 0``. Slots of 
 cornu stores in torch's layout (convolution kernels) are written in the Keras layout.
 
 Keras 3 has no ``decay`` (Keras 2's ``lr / (1 + decay * iterations)``) and no Nadam
-``schedule_decay``: such optimizers are refused with directions.
+``schedule_decay``: such optimizers are refused with directions. Keras 3's legacy HDF5 files
+list the same variables in their ``optimizer_weights`` group (``keras3_hdf5``), read through
+``optimizer_restorer`` too.
 
 Example:
     >>> slot_order(Adam())  # doctest: +SKIP
@@ -170,6 +172,63 @@ def write_optimizer(handle, model):
         group.create_dataset(str(index), data=value.cpu().numpy())
 
 
+def optimizer_restorer(model, stored, where):
+    """Checks saved optimizer variables in Keras 3's order against the compiled ``model``.
+
+    Keras 3 creates ``iterations`` and the learning rate with the optimizer and its slots at the
+    first step, so a model compiled but never trained saves only those two: they are accepted
+    when ``iterations`` is 0 (the slots are then zeros, as cornu starts them).
+
+    Args:
+        model: the model, compiled from the file's settings.
+        stored: ``StoredArray`` list (not read yet): iterations, learning rate, then the slots.
+        where: the file and group, for messages.
+
+    Returns:
+        A function applying the state.
+
+    Raises:
+        SavedFileError: the state does not fit the optimizer.
+        TranslationError: the optimizer has no Keras 3 counterpart.
+
+    Example:
+        >>> apply = optimizer_restorer(model, [iterations, rate, *slots], 'm.h5')  # doctest: +SKIP
+        >>> apply()  # doctest: +SKIP
+    """
+    optimizer = model.optimizer
+    _check_supported(optimizer)
+    optimizer.build(model.trainable_weights)
+    entries = _slot_entries(model, optimizer)
+    if len(stored) < 2 or any(array.shape != () for array in stored[:2]):
+        raise SavedFileError(f"{where}: the first two variables should be the iterations and "
+                             "learning rate (scalars). Load with compile=False.")
+    iterations, learning_rate = (array.read() for array in stored[:2])
+    if len(stored) == 2 and int(iterations) == 0:
+        entries = []  # saved before the first step: no slots yet
+    if len(stored) != len(entries) + 2:
+        raise SavedFileError(f"{where}: holds {len(stored)} variables, but a "
+                             f"{type(optimizer).__name__} for this model has {len(entries) + 2} "
+                             "(iterations, learning rate and its slots). Load with "
+                             "compile=False.")
+    arrays = []
+    for index, ((tensor, layout), array) in enumerate(zip(entries, stored[2:]), start=2):
+        expected = tuple(tensor.shape if layout is None else layout.to_keras(tensor).shape)
+        if array.shape != expected:
+            raise SavedFileError(f"{where}: variable {index} ({array.name!r}) has shape "
+                                 f"{array.shape}, expected {expected}. Load with "
+                                 "compile=False.")
+        arrays.append(array.read())
+
+    def apply():
+        with torch.no_grad():
+            for (tensor, layout), array in zip(entries, arrays):
+                value = torch.as_tensor(np.asarray(array), dtype=tensor.dtype)
+                tensor.copy_(value if layout is None else layout.from_keras(value))
+        optimizer.iterations = int(iterations)
+        optimizer.lr = float(learning_rate)
+    return apply
+
+
 def read_optimizer(handle, model, where):
     """Reads ``optimizer/vars`` for the compiled ``model``, checked but not applied.
 
@@ -186,37 +245,10 @@ def read_optimizer(handle, model, where):
     """
     if not has_member(handle, "optimizer", where):
         return None
-    optimizer = model.optimizer
-    _check_supported(optimizer)
     context = f"{where}, group 'optimizer/vars'"
     group = child(handle, "optimizer/vars", where)
     count = stored_count(group, context)
     if count == 0:
         return None
-    optimizer.build(model.trainable_weights)
-    entries = _slot_entries(model, optimizer)
-    if count != len(entries) + 2:
-        raise SavedFileError(f"{context}: holds {count} variables, but a {type(optimizer).__name__}"
-                             f" for this model has {len(entries) + 2} (iterations, learning rate "
-                             "and its slots). Load with compile=False.")
-    arrays = []
-    for index, (tensor, layout) in enumerate(entries, start=2):
-        expected = tuple(tensor.shape if layout is None else layout.to_keras(tensor).shape)
-        array = stored_array(group, str(index), context)
-        if array.shape != expected:
-            raise SavedFileError(f"{context}: variable {index} has shape {array.shape}, expected "
-                                 f"{expected}. Load with compile=False.")
-        arrays.append(array.read())
-    head = [stored_array(group, name, context) for name in ("0", "1")]
-    if any(array.shape != () for array in head):
-        raise SavedFileError(f"{context}: iterations and learning rate should be scalars.")
-    iterations, learning_rate = (array.read() for array in head)
-
-    def apply():
-        with torch.no_grad():
-            for (tensor, layout), array in zip(entries, arrays):
-                value = torch.as_tensor(np.asarray(array), dtype=tensor.dtype)
-                tensor.copy_(value if layout is None else layout.from_keras(value))
-        optimizer.iterations = int(iterations)
-        optimizer.lr = float(learning_rate)
-    return apply
+    stored = [stored_array(group, str(index), context) for index in range(count)]
+    return optimizer_restorer(model, stored, context)

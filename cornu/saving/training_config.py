@@ -1,10 +1,15 @@
 """``compile`` settings in a model file (Keras 2's ``training_config``) and back.
 
 Written as Keras 2.2.4 writes it: ``{optimizer_config: {class_name, config}, loss, metrics,
-weighted_metrics, sample_weight_mode, loss_weights}``, functions by name. Read from Keras 2,
-tf.keras (``Custom>Adam``, its optimizers' extra settings when they are neutral,
-``MeanMetricWrapper`` metrics) and cornu files; names of user functions resolve through
-``custom_objects``.
+weighted_metrics, sample_weight_mode, loss_weights}``, functions by name, except that the
+learning rate is named ``learning_rate``, as Keras 2.3 and tf.keras name it: Keras 3 refuses
+Keras 2.2's ``lr`` (it could not compile the model), and only Keras 2.2 itself does not read
+``learning_rate``. Built-in losses given by an alias (``'mse'``) are written under their
+function's name (``'mean_squared_error'``), the only form Keras 3's legacy loader resolves.
+
+Read from Keras 2, tf.keras (``Custom>Adam``, its optimizers' extra settings when they are
+neutral, ``MeanMetricWrapper`` metrics) and cornu files; names of user functions resolve
+through ``custom_objects``. Keras 3's own ``training_config`` is read by ``keras3_hdf5``.
 
 Example:
     >>> config = training_config(model)  # doctest: +SKIP
@@ -12,6 +17,7 @@ Example:
 """
 import inspect
 
+from cornu import losses as losses_module
 from cornu import metrics as metrics_module
 from cornu import optimizers as optimizers_module
 from cornu.saving.errors import SavedFileError
@@ -30,6 +36,25 @@ _NEUTRAL_SETTINGS = {
     "momentum": (0, 0.0),
 }
 
+#: Optimizer settings written under their Keras 2.3 names (see the module docstring).
+_WRITTEN_NAMES = {"lr": "learning_rate"}
+
+
+def _loss_names(value):
+    """``value`` (a loss, or a list or dict of them) with built-in aliases as function names."""
+    if isinstance(value, list):
+        return [_loss_names(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _loss_names(item) for key, item in value.items()}
+    if not isinstance(value, str):
+        return value
+    try:
+        function = losses_module.get(value)
+    except ValueError:
+        return value
+    built_in = getattr(function, "__module__", "").startswith(losses_module.__name__)
+    return function.__name__ if built_in and hasattr(function, "__name__") else value
+
 
 def training_config(model):
     """The model's ``compile`` settings as Keras 2 saves them, or None if not compiled.
@@ -41,9 +66,11 @@ def training_config(model):
         return None
     loss, metrics, loss_weights, weighted_metrics = model._compile_args
     optimizer = model.optimizer
-    return {"optimizer_config": {"class_name": type(optimizer).__name__,
-                                 "config": optimizer.get_config()},
-            "loss": loss, "metrics": metrics or [], "weighted_metrics": weighted_metrics,
+    settings = {_WRITTEN_NAMES.get(key, key): value
+                for key, value in optimizer.get_config().items()}
+    return {"optimizer_config": {"class_name": type(optimizer).__name__, "config": settings},
+            "loss": _loss_names(loss), "metrics": metrics or [],
+            "weighted_metrics": weighted_metrics,
             "sample_weight_mode": model.sample_weight_mode, "loss_weights": loss_weights}
 
 

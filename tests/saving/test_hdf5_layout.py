@@ -65,12 +65,13 @@ def test_model_file_attributes_and_groups(tmp_path):
         config = json.loads(f.attrs["model_config"])
         assert config["class_name"] == "Sequential"
         assert [l["config"]["name"] for l in config["config"]["layers"]] == ["dense_1", "dense_2"]
-        assert config["config"]["layers"][0]["config"]["batch_input_shape"] == [None, 784]
+        assert config["config"]["build_input_shape"] == [None, 784]  # read by Keras 2, 3
         training = json.loads(f.attrs["training_config"])
         assert list(training) == ["optimizer_config", "loss", "metrics", "weighted_metrics",
                                   "sample_weight_mode", "loss_weights"]
         assert training["optimizer_config"]["class_name"] == "RMSprop"
         assert training["optimizer_config"]["config"]["rho"] == pytest.approx(0.9)
+        assert "learning_rate" in training["optimizer_config"]["config"]  # Keras 3 refuses lr
         assert training["loss"] == "categorical_crossentropy"
         assert training["metrics"] == ["accuracy"]
         assert training["sample_weight_mode"] is None and training["loss_weights"] is None

@@ -1,0 +1,179 @@
+"""Optional tier: HDF5 files written by Keras 3's legacy writer (``model.save('m.h5')``, torch
+backend) load in cornu with the same predictions and optimizer state, and cornu's ``.h5`` model
+and weight files load in Keras 3 (``keras.models.load_model``, ``load_weights``) with the same
+predictions.
+
+Keras 2.2's ``hard_sigmoid`` (cornu's default ``recurrent_activation``) is another function in
+Keras 3, so the recurrent models use ``'sigmoid'`` gates. Keras 3 starts a fresh optimizer from
+a Keras 2 file (its optimizer variables are listed in another order), so only the predictions
+are compared in that direction.
+
+Keras 3 runs in its own interpreter (``bench/.venvs/keras3-torch``, made by ``bench/setup.sh``);
+without it the tier is skipped. One subprocess writes every model, one reads every model."""
+import os
+import subprocess
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cornu import layers
+from cornu.models import Model, Sequential, load_model
+
+KERAS3_PYTHON = (Path(__file__).resolve().parents[2] / "bench" / ".venvs" / "keras3-torch" / "bin"
+                 / "python")
+pytestmark = pytest.mark.skipif(
+    not KERAS3_PYTHON.exists(),
+    reason=f"no Keras 3 interpreter at {KERAS3_PYTHON} (bench/setup.sh creates it): the "
+           "cross-library tier needs Keras 3, which cornu's own environment does not have")
+
+NAMES = ["mlp", "convnet", "recurrent", "functional"]
+
+# Runs under Keras 3: builds the models, sets weights, trains one step with Adam, saves each
+# with the legacy HDF5 writer, and the inputs with the predictions.
+KERAS3_WRITER = r'''
+import sys
+import warnings
+import numpy as np
+import keras
+warnings.simplefilter("ignore")  # "You are saving your model as an HDF5 file ..."
+L = keras.layers
+out = sys.argv[1]
+keras.utils.set_random_seed(0)
+rng = np.random.default_rng(0)
+a, b = keras.Input((4,), name="a"), keras.Input((4,), name="b")
+shared = L.Dense(3, name="shared")
+models = {
+    "mlp": (keras.Sequential([keras.Input((5,)), L.Dense(8, activation="relu"), L.Dropout(0.3),
+                              L.Dense(3, activation="softmax")]), (5,)),
+    "convnet": (keras.Sequential([keras.Input((8, 8, 2)), L.Conv2D(4, 3, activation="relu"),
+                                  L.BatchNormalization(), L.MaxPooling2D(), L.Conv2D(3, 2),
+                                  L.Flatten(), L.Dense(2)]), (8, 8, 2)),
+    "recurrent": (keras.Sequential([keras.Input((6,)), L.Embedding(20, 4),
+                                    L.LSTM(3, return_sequences=True), L.GRU(2)]), "tokens"),
+    "functional": (keras.Model([a, b], L.Dense(2, name="out")(
+        L.concatenate([shared(a), shared(b)]))), [(4,), (4,)]),
+}
+for name, (model, spec) in models.items():
+    if spec == "tokens":
+        x = [rng.integers(0, 20, (4, 6))]
+    elif isinstance(spec, list):
+        x = [rng.standard_normal((4,) + s).astype("float32") for s in spec]
+    else:
+        x = [rng.standard_normal((4,) + spec).astype("float32")]
+    model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
+                       for w in model.get_weights()])
+    model.compile("adam", "mse", metrics=["mae"])
+    inputs = x if len(x) > 1 else x[0]
+    model.fit(inputs, model.predict(inputs, verbose=0), epochs=1, verbose=0)
+    model.save(f"{out}/{name}.h5")
+    np.savez(f"{out}/{name}.npz", *x, y=model.predict(inputs, verbose=0))
+'''
+
+# Runs under Keras 3: loads cornu's model files, then its weight files into zeroed models, and
+# saves both predictions.
+KERAS3_READER = r'''
+import sys
+import numpy as np
+import keras
+folder = sys.argv[1]
+for name in sys.argv[2:]:
+    data = np.load(f"{folder}/{name}.npz")
+    x = [data[key] for key in data.files if key.startswith("arr_")]
+    x = x if len(x) > 1 else x[0]
+    model = keras.models.load_model(f"{folder}/{name}.h5")
+    from_model = model.predict(x, verbose=0)
+    model.set_weights([np.zeros_like(w) for w in model.get_weights()])
+    model.load_weights(f"{folder}/{name}_weights.h5")
+    from_weights = model.predict(x, verbose=0)
+    np.savez(f"{folder}/{name}_keras3.npz", from_model=from_model, from_weights=from_weights,
+             optimizer=type(model.optimizer).__name__)
+'''
+
+
+def run_keras3(script, *args):
+    environment = {**os.environ, "KERAS_BACKEND": "torch", "CUDA_VISIBLE_DEVICES": ""}
+    done = subprocess.run([str(KERAS3_PYTHON), "-c", script, *map(str, args)], env=environment,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def inputs(data):
+    x = [data[key] for key in data.files if key.startswith("arr_")]
+    return x if len(x) > 1 else x[0]
+
+
+@pytest.fixture(scope="module")
+def keras3_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("keras3_h5")
+    run_keras3(KERAS3_WRITER, folder)
+    return folder
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_keras3_h5_model_files_load_in_cornu(keras3_files, name):
+    data = np.load(keras3_files / f"{name}.npz")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the optimizer state too must load
+        model = load_model(str(keras3_files / f"{name}.h5"))
+    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
+    assert type(model.optimizer).__name__ == "Adam"
+    assert int(model.optimizer.iterations) == 1
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_load_weights_reads_keras3_h5_model_files(keras3_files, name):
+    data = np.load(keras3_files / f"{name}.npz")
+    model = load_model(str(keras3_files / f"{name}.h5"), compile=False)
+    model.set_weights([np.zeros_like(w) for w in model.get_weights()])
+    model.load_weights(str(keras3_files / f"{name}.h5"))
+    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
+
+
+def cornu_models():
+    a, b = layers.Input((4,), name="a"), layers.Input((4,), name="b")
+    shared = layers.Dense(3, name="shared")
+    return {
+        "mlp": (Sequential([layers.Dense(8, activation="relu", input_shape=(5,)),
+                            layers.Dropout(0.3), layers.Dense(3, activation="softmax")]), (5,)),
+        "convnet": (Sequential([layers.Conv2D(4, 3, activation="relu", input_shape=(8, 8, 2)),
+                                layers.BatchNormalization(), layers.MaxPooling2D(),
+                                layers.Conv2D(3, 2), layers.Flatten(), layers.Dense(2)]),
+                    (8, 8, 2)),
+        "recurrent": (Sequential([
+            layers.Embedding(20, 4, input_length=6),
+            layers.LSTM(3, recurrent_activation="sigmoid", return_sequences=True),
+            layers.GRU(2, recurrent_activation="sigmoid", return_sequences=True),
+            layers.GRU(2, recurrent_activation="sigmoid", reset_after=True)]), "tokens"),
+        "functional": (Model([a, b], layers.Dense(2)(layers.concatenate([shared(a), shared(b)]))),
+                       [(4,), (4,)]),
+    }
+
+
+def test_cornu_h5_files_load_in_keras3(tmp_path):
+    rng = np.random.default_rng(1)
+    expected = {}
+    for name, (model, spec) in cornu_models().items():
+        if spec == "tokens":
+            x = [rng.integers(0, 20, (4, 6))]
+        else:
+            x = [rng.standard_normal((4,) + shape).astype("float32")
+                 for shape in (spec if isinstance(spec, list) else [spec])]
+        model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
+                           for w in model.get_weights()])
+        model.compile("adam", "mse")
+        x_in = x if len(x) > 1 else x[0]
+        model.fit(x_in, np.zeros((4,) + model.output_shape[1:]), epochs=1, verbose=0)
+        expected[name] = model.predict(x_in)
+        model.save(str(tmp_path / f"{name}.h5"))
+        model.save_weights(str(tmp_path / f"{name}_weights.h5"))
+        np.savez(tmp_path / f"{name}.npz", *x)
+    run_keras3(KERAS3_READER, tmp_path, *expected)
+    for name, predictions in expected.items():
+        result = np.load(tmp_path / f"{name}_keras3.npz")
+        np.testing.assert_allclose(result["from_model"], predictions, rtol=1e-5, atol=1e-6,
+                                   err_msg=name)
+        np.testing.assert_allclose(result["from_weights"], predictions, rtol=1e-5, atol=1e-6,
+                                   err_msg=name)
+        assert str(result["optimizer"]) == "Adam", name
