@@ -3,23 +3,17 @@ load in cornu with the same predictions and optimizer state, and cornu's load in
 
 Keras 3 runs in its own interpreter (``bench/.venvs/keras3-torch``, made by ``bench/setup.sh``);
 without it the tier is skipped. One subprocess writes every model, one reads every model."""
-import os
-import subprocess
-import warnings
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from cornu import layers
-from cornu.models import Model, Sequential, load_model
+from cornu.models import Model, Sequential
+from tests.saving.peer_tier import (assert_model_file_loads, assert_peer_predictions,
+                                    assert_weight_file_loads, peer_python, run_peer, save_trained,
+                                    skip_without)
 
-KERAS3_PYTHON = (Path(__file__).resolve().parents[2] / "bench" / ".venvs" / "keras3-torch" / "bin"
-                 / "python")
-pytestmark = pytest.mark.skipif(
-    not KERAS3_PYTHON.exists(),
-    reason=f"no Keras 3 interpreter at {KERAS3_PYTHON} (bench/setup.sh creates it): the "
-           "cross-library tier needs Keras 3, which cornu's own environment does not have")
+KERAS3_PYTHON = peer_python("keras3-torch")
+pytestmark = skip_without(KERAS3_PYTHON, "Keras 3")
 
 NAMES = ["mlp", "convnet", "recurrent", "functional"]
 
@@ -88,15 +82,7 @@ for name in sys.argv[2:]:
 
 
 def run_keras3(script, *args):
-    environment = {**os.environ, "KERAS_BACKEND": "torch", "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([str(KERAS3_PYTHON), "-c", script, *map(str, args)], env=environment,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
-def inputs(data):
-    x = [data[key] for key in data.files if key.startswith("arr_")]
-    return x if len(x) > 1 else x[0]
+    run_peer(KERAS3_PYTHON, {"KERAS_BACKEND": "torch"}, script, *args)
 
 
 @pytest.fixture(scope="module")
@@ -108,22 +94,13 @@ def keras3_files(tmp_path_factory):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_keras3_archives_load_in_cornu(keras3_files, name):
-    data = np.load(keras3_files / f"{name}.npz")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the optimizer state too must load
-        model = load_model(str(keras3_files / f"{name}.keras"))
-    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
-    assert type(model.optimizer).__name__ == "Adam"
-    assert int(model.optimizer.iterations) == 1
+    assert_model_file_loads(keras3_files / f"{name}.keras", np.load(keras3_files / f"{name}.npz"))
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_keras3_weight_files_load_in_cornu(keras3_files, name):
-    data = np.load(keras3_files / f"{name}.npz")
-    model = load_model(str(keras3_files / f"{name}.keras"), compile=False)
-    model.set_weights([np.zeros_like(w) for w in model.get_weights()])
-    model.load_weights(str(keras3_files / f"{name}.weights.h5"))
-    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
+    assert_weight_file_loads(keras3_files / f"{name}.keras", keras3_files / f"{name}.weights.h5",
+                             np.load(keras3_files / f"{name}.npz"))
 
 
 def cornu_models():
@@ -150,25 +127,13 @@ def cornu_models():
     }
 
 
+def save_keras3_formats(model, folder, name):
+    model.save(str(folder / f"{name}.keras"))
+    model.save_weights(str(folder / f"{name}.weights.h5"))
+
+
 def test_cornu_files_load_in_keras3(tmp_path):
-    rng = np.random.default_rng(1)
-    expected = {}
-    for name, (model, shapes) in cornu_models().items():
-        x = [rng.standard_normal((4,) + shape).astype("float32") for shape in shapes]
-        model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
-                           for w in model.get_weights()])
-        model.compile("adam", "mse")
-        model.fit(x if len(x) > 1 else x[0], np.zeros((4,) + model.output_shape[1:]),
-                  epochs=1, verbose=0)
-        expected[name] = model.predict(x if len(x) > 1 else x[0])
-        model.save(str(tmp_path / f"{name}.keras"))
-        model.save_weights(str(tmp_path / f"{name}.weights.h5"))
-        np.savez(tmp_path / f"{name}.npz", *x)
+    expected = save_trained(cornu_models(), tmp_path, save_keras3_formats)
     run_keras3(KERAS3_READER, tmp_path, *expected)
-    for name, predictions in expected.items():
-        result = np.load(tmp_path / f"{name}_keras3.npz")
-        np.testing.assert_allclose(result["from_model"], predictions, rtol=1e-5, atol=1e-6,
-                                   err_msg=name)
-        np.testing.assert_allclose(result["from_weights"], predictions, rtol=1e-5, atol=1e-6,
-                                   err_msg=name)
+    for name, result in assert_peer_predictions(expected, tmp_path, "_keras3").items():
         assert int(result["iterations"]) == 1, name

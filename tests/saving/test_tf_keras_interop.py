@@ -3,22 +3,17 @@ cornu with the same predictions and optimizer state, and cornu's files load in t
 
 tf.keras runs in its own interpreter (``bench/.venvs/tf-keras``, made by ``bench/setup.sh``);
 without it the tier is skipped."""
-import os
-import subprocess
-import warnings
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from cornu import layers
-from cornu.models import Model, Sequential, load_model
+from cornu.models import Model, Sequential
+from tests.saving.peer_tier import (assert_model_file_loads, assert_peer_predictions,
+                                    assert_weight_file_loads, peer_python, run_peer, save_trained,
+                                    skip_without)
 
-TF_PYTHON = Path(__file__).resolve().parents[2] / "bench" / ".venvs" / "tf-keras" / "bin" / "python"
-pytestmark = pytest.mark.skipif(
-    not TF_PYTHON.exists(),
-    reason=f"no tf-keras interpreter at {TF_PYTHON} (bench/setup.sh creates it): the "
-           "cross-library tier needs TensorFlow, which cornu's own environment does not have")
+TF_PYTHON = peer_python("tf-keras")
+pytestmark = skip_without(TF_PYTHON, "tf-keras (TensorFlow)")
 
 NAMES = ["mlp", "convnet", "recurrent", "functional"]
 
@@ -85,16 +80,7 @@ for name in sys.argv[2:]:
 
 
 def run_tf_keras(script, *args):
-    environment = {**os.environ, "TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3",
-                   "CUDA_VISIBLE_DEVICES": ""}
-    done = subprocess.run([str(TF_PYTHON), "-c", script, *map(str, args)], env=environment,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-
-
-def inputs(data):
-    x = [data[key] for key in data.files if key.startswith("arr_")]
-    return x if len(x) > 1 else x[0]
+    run_peer(TF_PYTHON, {"TF_USE_LEGACY_KERAS": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}, script, *args)
 
 
 @pytest.fixture(scope="module")
@@ -106,23 +92,14 @@ def tf_files(tmp_path_factory):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_tf_keras_model_files_load_in_cornu(tf_files, name):
-    data = np.load(tf_files / f"{name}.npz")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the optimizer state too must load
-        model = load_model(str(tf_files / f"{name}.h5"))
-    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
-    assert type(model.optimizer).__name__ == "Adam"
-    assert int(model.optimizer.iterations) == 1
+    model = assert_model_file_loads(tf_files / f"{name}.h5", np.load(tf_files / f"{name}.npz"))
     assert model.metrics_names == ["loss", "acc", "mean_absolute_error"]  # Keras 2.2 names
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_tf_keras_weight_files_load_in_cornu(tf_files, name):
-    data = np.load(tf_files / f"{name}.npz")
-    model = load_model(str(tf_files / f"{name}.h5"), compile=False)
-    model.set_weights([np.zeros_like(w) for w in model.get_weights()])
-    model.load_weights(str(tf_files / f"{name}_weights.h5"))
-    np.testing.assert_allclose(model.predict(inputs(data)), data["y"], rtol=1e-5, atol=1e-6)
+    assert_weight_file_loads(tf_files / f"{name}.h5", tf_files / f"{name}_weights.h5",
+                             np.load(tf_files / f"{name}.npz"))
 
 
 def cornu_models():
@@ -148,23 +125,13 @@ def cornu_models():
     }
 
 
+def save_h5(model, folder, name):
+    model.save(str(folder / f"{name}.h5"))
+    model.save_weights(str(folder / f"{name}_weights.h5"))
+
+
 def test_cornu_files_load_in_tf_keras(tmp_path):
-    rng = np.random.default_rng(1)
-    expected = {}
-    for name, (model, shapes) in cornu_models().items():
-        x = [rng.standard_normal((4,) + shape).astype("float32") for shape in shapes]
-        model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
-                           for w in model.get_weights()])
-        model.compile("adam", "mse")
-        model.fit(x if len(x) > 1 else x[0], np.zeros((4,) + model.output_shape[1:]),
-                  epochs=1, verbose=0)
-        expected[name] = model.predict(x if len(x) > 1 else x[0])
-        model.save(str(tmp_path / f"{name}.h5"))
-        model.save_weights(str(tmp_path / f"{name}_weights.h5"))
-        np.savez(tmp_path / f"{name}.npz", *x)
+    expected = save_trained(cornu_models(), tmp_path, save_h5)
     run_tf_keras(TF_READER, tmp_path, *expected)
-    for name, predictions in expected.items():
-        result = np.load(tmp_path / f"{name}_tf.npz")
-        np.testing.assert_allclose(result["from_model"], predictions, rtol=1e-5, atol=1e-6)
-        np.testing.assert_allclose(result["from_weights"], predictions, rtol=1e-5, atol=1e-6)
+    for name, result in assert_peer_predictions(expected, tmp_path, "_tf").items():
         assert int(result["iterations"]) == 1, name
