@@ -41,11 +41,12 @@ def _input_projections(inputs, kernel, bias, masks, gates):
     dropout mask per gate, gate ``k`` sees ``x * m_k`` (the mask is the same at every step)."""
     if masks is None or len(masks) == 1:
         x = inputs if masks is None else inputs * masks[0].unsqueeze(1)
-        projections = torch.matmul(x, kernel)
-    else:
-        blocks = kernel.chunk(gates, dim=1)
-        projections = torch.cat([torch.matmul(inputs * masks[k].unsqueeze(1), blocks[k])
-                                 for k in range(gates)], dim=-1)
+        rows = x.reshape(-1, x.shape[-1])  # the bias joins the product (no second pass)
+        flat = torch.mm(rows, kernel) if bias is None else torch.addmm(bias, rows, kernel)
+        return flat.view(x.shape[0], x.shape[1], -1)
+    blocks = kernel.chunk(gates, dim=1)
+    projections = torch.cat([torch.matmul(inputs * masks[k].unsqueeze(1), blocks[k])
+                             for k in range(gates)], dim=-1)
     return projections if bias is None else projections + bias
 
 
