@@ -30,11 +30,11 @@ Example:
 import warnings
 
 from cornu.saving.errors import SavedFileError
-from cornu.saving.hdf5_attributes import read_name_list, read_text
-from cornu.saving.hdf5_reading import child, has_member, stored_array
+from cornu.saving.hdf5_attributes import read_text
 from cornu.saving.keras3_config import model_from_keras3
 from cornu.saving.keras3_layers import TranslationError
 from cornu.saving.keras3_optimizer import compile_arguments_from_keras3, optimizer_restorer
+from cornu.saving.optimizer_state import saved_optimizer_state
 
 
 def is_keras3_file(handle, where):
@@ -103,12 +103,10 @@ def restore_keras3_optimizer(handle, model, where):
         model: the model, compiled from the file's training config.
         where: the file, for messages.
     """
-    if not has_member(handle, "optimizer_weights", where):
+    saved = saved_optimizer_state(handle, where)
+    if saved is None:
         return
-    context = f"{where}, group 'optimizer_weights'"
-    group = child(handle, "optimizer_weights", where)
-    names = read_name_list(group, "weight_names", context)
-    stored = [stored_array(group, name, context) for name in names]
+    _, stored, context = saved
     try:
         apply = optimizer_restorer(model, stored, context)
     except (SavedFileError, TranslationError) as error:

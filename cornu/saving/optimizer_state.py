@@ -112,6 +112,23 @@ def _in_stored_layouts(model, optimizer, arrays):
     return converted
 
 
+def saved_optimizer_state(handle, where):
+    """The ``optimizer_weights`` group of an HDF5 model file (Keras 2's or Keras 3's legacy
+    writer): its weight names, their stored arrays (not read yet) and the group's description
+    for messages; None when the file has no optimizer state.
+
+    Args:
+        handle: the h5py File of the model.
+        where: the file, for messages.
+    """
+    if not has_member(handle, "optimizer_weights", where):
+        return None
+    context = f"{where}, group 'optimizer_weights'"
+    group = child(handle, "optimizer_weights", where)
+    names = read_name_list(group, "weight_names", context)
+    return names, [stored_array(group, name, context) for name in names], context
+
+
 def restore_optimizer_weights(handle, model, where):
     """Loads the saved optimizer state into the compiled ``model``'s optimizer.
 
@@ -123,12 +140,10 @@ def restore_optimizer_weights(handle, model, where):
         model: the model, compiled from the file's training config.
         where: the file, for messages.
     """
-    if not has_member(handle, "optimizer_weights", where):
+    saved = saved_optimizer_state(handle, where)
+    if saved is None:
         return
-    group_where = f"{where}, group 'optimizer_weights'"
-    group = child(handle, "optimizer_weights", where)
-    names = read_name_list(group, "weight_names", group_where)
-    stored = [stored_array(group, name, group_where) for name in names]
+    names, stored, _ = saved
     optimizer = model.optimizer
     optimizer.build(model.trainable_weights)
     limit = max([int(w.numel()) for w in optimizer.weights] + [1])
