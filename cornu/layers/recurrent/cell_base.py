@@ -112,13 +112,6 @@ class RecurrentCell(Layer):
                                             for _ in range(self.input_masks)]
         return self._dropout_mask, self._recurrent_dropout_mask
 
-    def _implementation_masks(self, inputs, state, training):
-        """``_masks``, of which Keras 2's implementation 2 uses only the first of each."""
-        masks = self._masks(inputs, state, training)
-        if getattr(self, "implementation", 1) == 2:
-            return tuple(None if m is None else m[:1] for m in masks)
-        return masks
-
     def compute_output_shape(self, input_shape):
         return (input_shape[0], self.output_size)
 
@@ -138,6 +131,40 @@ class RecurrentCell(Layer):
                 "bias_constraint": constraints.serialize(self.bias_constraint),
                 "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout}
+
+
+class GatedCell(RecurrentCell):
+    """What ``LSTMCell`` and ``GRUCell`` add to ``RecurrentCell``: the gates' activation and
+    Keras 2's ``implementation``.
+
+    Args:
+        units: the size of the output and of each state.
+        recurrent_activation: the gates' activation (``'hard_sigmoid'``, Keras 2.2's default,
+            or e.g. ``'sigmoid'``).
+        implementation: 1 or 2, as in Keras 2: the same outputs, but in training with dropout
+            2 draws one mask per weight matrix instead of one per gate.
+        **kwargs: the ``RecurrentCell`` arguments.
+    """
+
+    def __init__(self, units, recurrent_activation="hard_sigmoid", implementation=1, **kwargs):
+        super().__init__(units, **kwargs)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        if implementation not in (1, 2):
+            raise ValueError(f"{self.name}: `implementation` must be 1 or 2, received "
+                             f"{implementation!r}.")
+        self.implementation = implementation
+
+    def _implementation_masks(self, inputs, state, training):
+        """``_masks``, of which Keras 2's implementation 2 uses only the first of each."""
+        masks = self._masks(inputs, state, training)
+        if self.implementation == 2:
+            return tuple(None if m is None else m[:1] for m in masks)
+        return masks
+
+    def get_config(self):
+        return {**super().get_config(),
+                "recurrent_activation": activations.serialize(self.recurrent_activation),
+                "implementation": self.implementation}
 
 
 def masked(tensor, masks, index):

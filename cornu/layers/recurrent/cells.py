@@ -9,7 +9,7 @@ Example:
 import torch
 
 from cornu import activations
-from cornu.layers.recurrent.cell_base import RecurrentCell, masked
+from cornu.layers.recurrent.cell_base import GatedCell, RecurrentCell, masked
 
 
 def gate_projections(x, kernel, masks, gates):
@@ -49,7 +49,7 @@ class SimpleRNNCell(RecurrentCell):
         return output, [output]
 
 
-class LSTMCell(RecurrentCell):
+class LSTMCell(GatedCell):
     """One step of a Long Short-Term Memory layer (Hochreiter 1997), Keras 2's formulas:
     ``i = ra(x_i + h U_i)``, ``f = ra(x_f + h U_f)``, ``c = f c_prev + i a(x_c + h U_c)``,
     ``o = ra(x_o + h U_o)``, ``h = o a(c)`` with ``x_k = x W_k + b_k`` (``ra``: the recurrent
@@ -83,7 +83,9 @@ class LSTMCell(RecurrentCell):
                  bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
                  bias_constraint=None, dropout=0., recurrent_dropout=0., implementation=1,
                  **kwargs):
-        super().__init__(units, activation=activation, use_bias=use_bias,
+        super().__init__(units, recurrent_activation=recurrent_activation,
+                         implementation=implementation, activation=activation,
+                         use_bias=use_bias,
                          kernel_initializer=kernel_initializer,
                          recurrent_initializer=recurrent_initializer,
                          bias_initializer=bias_initializer,
@@ -93,12 +95,7 @@ class LSTMCell(RecurrentCell):
                          recurrent_constraint=recurrent_constraint,
                          bias_constraint=bias_constraint, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
         self.unit_forget_bias = bool(unit_forget_bias)
-        if implementation not in (1, 2):
-            raise ValueError(f"{self.name}: `implementation` must be 1 or 2, received "
-                             f"{implementation!r}.")
-        self.implementation = implementation
         self.state_size = (self.units, self.units)
 
     def _bias_initializer(self):
@@ -128,13 +125,10 @@ class LSTMCell(RecurrentCell):
         return output, [output, c]
 
     def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "unit_forget_bias": self.unit_forget_bias,
-                "implementation": self.implementation}
+        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
 
 
-class GRUCell(RecurrentCell):
+class GRUCell(GatedCell):
     """One step of a Gated Recurrent Unit (Cho et al. 2014), Keras 2's formulas:
     ``z = ra(x_z + h U_z)``, ``r = ra(x_r + h U_r)``, ``hh = a(x_h + (r h) U_h)``,
     ``h = z h_prev + (1 - z) hh`` with ``x_k = x W_k + b_k``. With ``reset_after=True`` (the
@@ -167,7 +161,9 @@ class GRUCell(RecurrentCell):
                  kernel_constraint=None, recurrent_constraint=None, bias_constraint=None,
                  dropout=0., recurrent_dropout=0., implementation=1, reset_after=False,
                  **kwargs):
-        super().__init__(units, activation=activation, use_bias=use_bias,
+        super().__init__(units, recurrent_activation=recurrent_activation,
+                         implementation=implementation, activation=activation,
+                         use_bias=use_bias,
                          kernel_initializer=kernel_initializer,
                          recurrent_initializer=recurrent_initializer,
                          bias_initializer=bias_initializer,
@@ -177,11 +173,6 @@ class GRUCell(RecurrentCell):
                          recurrent_constraint=recurrent_constraint,
                          bias_constraint=bias_constraint, dropout=dropout,
                          recurrent_dropout=recurrent_dropout, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        if implementation not in (1, 2):
-            raise ValueError(f"{self.name}: `implementation` must be 1 or 2, received "
-                             f"{implementation!r}.")
-        self.implementation = implementation
         self.reset_after = bool(reset_after)
 
     def _bias_shape(self):
@@ -216,7 +207,4 @@ class GRUCell(RecurrentCell):
         return output, [output]
 
     def get_config(self):
-        return {**super().get_config(),
-                "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "implementation": self.implementation,
-                "reset_after": self.reset_after}
+        return {**super().get_config(), "reset_after": self.reset_after}
