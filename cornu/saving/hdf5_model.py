@@ -33,7 +33,7 @@ from cornu.saving.keras3_hdf5 import (is_keras3_file, keras2_model_config,
                                       keras3_compile_arguments, restore_keras3_optimizer)
 from cornu.saving.optimizer_state import restore_optimizer_weights, write_optimizer_weights
 from cornu.saving.safe_mode import unsafe_deserialization
-from cornu.saving.training_config import compile_arguments, training_config
+from cornu.saving.training_config import compile_arguments, compile_saved, training_config
 from cornu.utils.serialization import CustomObjectScope
 
 
@@ -128,12 +128,7 @@ def read_model(handle, where, custom_objects=None, compile=True, safe_mode=True)
             return model
         arguments_for = keras3_compile_arguments if keras3 else compile_arguments
         arguments = arguments_for(settings, model.output_names, where, custom_objects)
-        try:
-            model.compile(**arguments)
-        except (TypeError, ValueError, KeyError, AttributeError) as error:
-            raise SavedFileError(f"{where}: the model cannot be compiled with its saved training "
-                                 f"config ({error}). Load it with compile=False and compile it "
-                                 "yourself.") from error
+        compile_saved(model, arguments, where, "training config")
         restore = restore_keras3_optimizer if keras3 else restore_optimizer_weights
         restore(handle, model, where)
     return model

@@ -26,6 +26,7 @@ from cornu.saving.keras3_optimizer import (compile_arguments_from_keras3, compil
                                            read_optimizer, write_optimizer)
 from cornu.saving.keras3_weights import read_weights, write_weights
 from cornu.saving.keras_zip import hdf5_bytes, read_archive, write_archive
+from cornu.saving.training_config import compile_saved
 from cornu.utils.serialization import CustomObjectScope
 
 #: The Keras version recorded in the metadata: the Keras 3 format cornu writes.
@@ -119,12 +120,7 @@ def load_keras_archive(filepath, custom_objects=None, compile=True, safe_mode=Tr
             if compile and settings:
                 arguments = compile_arguments_from_keras3(settings, model.output_names, where,
                                                           custom_objects)
-                try:
-                    model.compile(**arguments)
-                except (TypeError, ValueError, KeyError, AttributeError) as error:
-                    raise SavedFileError(f"{where}: the model cannot be compiled with its saved "
-                                         f"compile_config ({error}). Load it with "
-                                         "compile=False and compile it yourself.") from error
+                compile_saved(model, arguments, where, "compile_config")
                 try:
                     restore = read_optimizer(handle, model, f"{where}, model.weights.h5")
                 except (SavedFileError, TranslationError) as error:

@@ -175,3 +175,23 @@ def compile_arguments(config, output_names, where, custom_objects=None):
             "weighted_metrics": _with_custom_objects(weighted, custom_objects),
             "loss_weights": config.get("loss_weights"),
             "sample_weight_mode": config.get("sample_weight_mode")}
+
+
+def compile_saved(model, arguments, where, source):
+    """Compiles a loaded model with the arguments its file holds, or says how to go on.
+
+    Args:
+        model: the rebuilt model.
+        arguments: keyword arguments for ``model.compile``, read from the file.
+        where: the file, for messages.
+        source: what in the file they come from (``'training config'``, ``'compile_config'``).
+
+    Raises:
+        SavedFileError: ``compile`` refused them.
+    """
+    try:
+        model.compile(**arguments)
+    except (TypeError, ValueError, KeyError, AttributeError) as error:
+        raise SavedFileError(f"{where}: the model cannot be compiled with its saved {source} "
+                             f"({error}). Load it with compile=False and compile it "
+                             "yourself.") from error
