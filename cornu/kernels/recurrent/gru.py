@@ -20,8 +20,8 @@ Example:
 """
 import torch
 
-from cornu.kernels.recurrent.recurrent_product import (gather, spread, spread_sequence,
-                                                        step_views)
+from cornu.kernels.recurrent.recurrent_product import (gather, kernel_gradient, previous_states,
+                                                        spread, step_views)
 
 
 def _records(xp, record):
@@ -43,10 +43,6 @@ def _gates(z_r, s, hard, unclipped):
             torch.eq(s, z_r, out=unclipped)
     else:
         torch.sigmoid(z_r, out=s)
-
-
-def _previous(h0, outputs):
-    return torch.cat([h0.unsqueeze(0), outputs[:-1]])
 
 
 class _GRUSequence(torch.autograd.Function):
@@ -87,7 +83,7 @@ class _GRUSequence(torch.autograd.Function):
         (kernel_zr, kernel_h, h0, masks, mask_h, blend_mask, outputs, gates, reset_states,
          candidates, unclipped) = ctx.saved_tensors
         steps, batch, u = outputs.shape
-        previous = _previous(h0, outputs)
+        previous = previous_states(h0, outputs)
         dx = outputs.new_empty(steps, batch, 3 * u)
         dx_zr_, dx_z_, dx_r_, dx_h_ = (step_views(dx, 0, 2 * u), step_views(dx, 0, u),
                                        step_views(dx, u, 2 * u), step_views(dx, 2 * u))
@@ -117,12 +113,9 @@ class _GRUSequence(torch.autograd.Function):
             dh += d_h_h if mask_h is None else d_h_h * mask_h
         grad_zr = grad_h_kernel = None
         if ctx.needs_input_grad[1]:
-            operands = spread_sequence(previous, masks, ctx.blocks)
-            grad_zr = operands.reshape(steps * batch, -1).t() @ \
-                dx[:, :, :2 * u].reshape(steps * batch, -1)
+            grad_zr = kernel_gradient(previous, masks, ctx.blocks, dx[:, :, :2 * u])
         if ctx.needs_input_grad[2]:
-            grad_h_kernel = reset_states.view(steps * batch, u).t() @ \
-                dx[:, :, 2 * u:].reshape(steps * batch, u)
+            grad_h_kernel = kernel_gradient(reset_states, None, 1, dx[:, :, 2 * u:])
         return dx, grad_zr, grad_h_kernel, dh, None, None, None, None, None
 
 
@@ -164,7 +157,7 @@ class _GRUResetAfterSequence(torch.autograd.Function):
         (kernel, h0, masks, blend_mask, outputs, gates, recurrent_h, candidates,
          unclipped) = ctx.saved_tensors
         steps, batch, u = outputs.shape
-        previous = _previous(h0, outputs)
+        previous = previous_states(h0, outputs)
         d_products = outputs.new_empty(steps, batch, 3 * u)   # d(h' @ U + b')
         dx_h = outputs.new_empty(steps, batch, u)
         dp_, dp_zr_, dp_z_, dp_r_, dp_h_ = (d_products.unbind(0), step_views(d_products, 0, 2 * u),
@@ -196,8 +189,7 @@ class _GRUResetAfterSequence(torch.autograd.Function):
         grad_kernel = grad_bias = None
         flat = d_products.view(steps * batch, 3 * u)
         if ctx.needs_input_grad[1]:
-            operands = spread_sequence(previous, masks, ctx.blocks)
-            grad_kernel = operands.reshape(steps * batch, -1).t() @ flat
+            grad_kernel = kernel_gradient(previous, masks, ctx.blocks, d_products)
         if ctx.has_bias and ctx.needs_input_grad[2]:
             grad_bias = flat.sum(0)
         dx = torch.cat([d_products[:, :, :2 * u], dx_h], dim=2)

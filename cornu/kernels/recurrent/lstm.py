@@ -21,8 +21,8 @@ Example:
 """
 import torch
 
-from cornu.kernels.recurrent.recurrent_product import (gather, spread, spread_sequence,
-                                                        step_views)
+from cornu.kernels.recurrent.recurrent_product import (gather, kernel_gradient, previous_states,
+                                                        spread, step_views)
 
 
 def gate_scaling(units, gates, candidate, dtype):
@@ -118,9 +118,7 @@ class _LSTMSequence(torch.autograd.Function):
             dh = gather(torch.mm(d_[t], transposed), masks, ctx.blocks)
         grad_kernel = None
         if ctx.needs_input_grad[1]:
-            previous = torch.cat([h0.unsqueeze(0), outputs[:-1]])
-            operands = spread_sequence(previous, masks, ctx.blocks)
-            grad_kernel = operands.reshape(steps * batch, -1).t() @ dz.view(steps * batch, -1)
+            grad_kernel = kernel_gradient(previous_states(h0, outputs), masks, ctx.blocks, dz)
         return dz, grad_kernel, dh, dc, None, None, None
 
 

@@ -56,6 +56,25 @@ def spread_sequence(states, masks, blocks):
     return states.repeat(1, 1, blocks).mul_(masks) if blocks > 1 else states * masks
 
 
+def previous_states(h0, outputs):
+    """Each step's incoming state ``(steps, batch, units)``: ``h0``, then every output but
+    the last."""
+    return torch.cat([h0.unsqueeze(0), outputs[:-1]])
+
+
+def kernel_gradient(states, masks, blocks, grads):
+    """The gradient of a recurrent kernel over a whole sequence, in one product: the sum over
+    steps of ``spread(states[t], masks, blocks)^T @ grads[t]``.
+
+    Args:
+        states: the ``(steps, batch, units)`` left operands before ``spread``.
+        masks, blocks: as for ``spread``.
+        grads: the ``(steps, batch, width)`` gradients of the products.
+    """
+    operands = spread_sequence(states, masks, blocks)
+    return operands.reshape(-1, operands.shape[-1]).t() @ grads.reshape(-1, grads.shape[-1])
+
+
 def step_views(tensor, start=None, stop=None):
     """Per-step views of columns ``start:stop`` of a ``(steps, batch, width)`` buffer, made
     in one call (slicing inside a step loop would cost a view per step)."""

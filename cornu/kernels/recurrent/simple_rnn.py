@@ -9,10 +9,10 @@ Example:
 """
 import torch
 
-from cornu.kernels.recurrent.recurrent_product import gather, spread, spread_sequence
+from cornu.kernels.recurrent.recurrent_product import (gather, kernel_gradient, previous_states,
+                                                        spread)
 
 ACTIVATIONS = ("tanh", "relu")
-
 
 class _SimpleRNNSequence(torch.autograd.Function):
 
@@ -51,9 +51,7 @@ class _SimpleRNNSequence(torch.autograd.Function):
             dh = gather(torch.mm(dx_[t], transposed), masks, 1)
         grad_kernel = None
         if ctx.needs_input_grad[1]:
-            previous = spread_sequence(torch.cat([h0.unsqueeze(0), outputs[:-1]]), masks, 1)
-            grad_kernel = previous.reshape(steps * batch, units).t() @ \
-                dx.view(steps * batch, units)
+            grad_kernel = kernel_gradient(previous_states(h0, outputs), masks, 1, dx)
         return dx, grad_kernel, dh, None, None
 
 
