@@ -1,19 +1,28 @@
-"""The recurrent product ``h @ U`` of a sequence kernel, with Keras's recurrent dropout, and
-the per-step views the kernels' loops index.
+"""The recurrent product of a sequence kernel, with Keras's recurrent dropout, the buffers
+the kernels share, and the feature-major layout they all use.
 
-Without dropout the product is ``h @ U``. With one recurrent mask (Keras's implementation 2)
-it is ``(h * m) @ U``. With one mask per gate (implementation 1) gate ``k`` sees
-``(h * m_k) @ U_k``: the kernels compute it as one product ``[h * m_1, ..., h * m_n] @ U_bd``
-with ``U_bd`` the block-diagonal matrix of the gates' blocks, so every case is one matrix
-product per step.
+The kernels hold a step's values feature-major: a state is ``(units, batch)``, a step's
+pre-activations ``(gates * units, batch)``, so that every gate's block is one contiguous
+slice (torch's elementwise kernels run several times slower on the strided column blocks of
+a ``(batch, gates * units)`` row layout). The recurrent product of a step is then
+``U^T @ h``.
+
+Without dropout the product's operand is ``h``. With one recurrent mask (Keras's
+implementation 2) it is ``h * m``. With one mask per gate (implementation 1) gate ``k`` sees
+``U_k^T @ (h * m_k)``: the kernels compute it as one product ``U_bd^T @ [h * m_1; ...;
+h * m_n]`` with ``U_bd`` the block-diagonal matrix of the gates' blocks, so every case is one
+matrix product per step.
 
 Example:
-    >>> h, U = torch.ones(2, 3), torch.ones(3, 6)
-    >>> masks = torch.ones(2, 6)
+    >>> h, U = torch.ones(3, 2), torch.ones(3, 6)
+    >>> masks = torch.ones(6, 2)
     >>> spread(h, masks, 2).shape, block_diagonal(U, 2).shape
-    (torch.Size([2, 6]), torch.Size([6, 6]))
+    (torch.Size([6, 2]), torch.Size([6, 6]))
 """
 import torch
+
+# steps whose backward-pass factors are computed together: few enough to stay in cache
+CHUNK = 16
 
 
 def block_diagonal(kernel, blocks):
@@ -28,16 +37,16 @@ def block_diagonal(kernel, blocks):
 
 
 def spread(h, masks, blocks):
-    """The left operand of the recurrent product: ``h``, ``h * m`` or ``[h * m_1, ...]``.
+    """The right operand of the recurrent product: ``h``, ``h * m`` or ``[h * m_1; ...]``.
 
     Args:
-        h: the ``(batch, units)`` state.
-        masks: None, or the ``(batch, blocks * units)`` dropout masks side by side.
+        h: the ``(units, batch)`` state.
+        masks: None, or the ``(blocks * units, batch)`` dropout masks stacked.
         blocks: how many masks ``masks`` holds.
     """
     if masks is None:
         return h
-    return h.repeat(1, blocks).mul_(masks) if blocks > 1 else h * masks
+    return h.repeat(blocks, 1).mul_(masks) if blocks > 1 else h * masks
 
 
 def gather(grad, masks, blocks):
@@ -46,36 +55,48 @@ def gather(grad, masks, blocks):
     if masks is None:
         return grad
     grad = grad.mul_(masks)
-    return grad.view(grad.shape[0], blocks, -1).sum(1) if blocks > 1 else grad
+    return grad.view(blocks, -1, grad.shape[-1]).sum(0) if blocks > 1 else grad
 
 
-def spread_sequence(states, masks, blocks):
-    """``spread`` for every step at once: ``states`` is ``(steps, batch, units)``."""
-    if masks is None:
-        return states
-    return states.repeat(1, 1, blocks).mul_(masks) if blocks > 1 else states * masks
+def states_buffer(h0, steps):
+    """A ``(steps + 1, units, batch)`` buffer whose first row is ``h0``: the kernels write
+    step ``t``'s output into row ``t + 1``, so rows ``:-1`` are each step's incoming state."""
+    states = h0.new_empty(steps + 1, *h0.shape)
+    states[0] = h0
+    return states
 
 
-def previous_states(h0, outputs):
-    """Each step's incoming state ``(steps, batch, units)``: ``h0``, then every output but
-    the last."""
-    return torch.cat([h0.unsqueeze(0), outputs[:-1]])
-
-
-def kernel_gradient(states, masks, blocks, grads):
-    """The gradient of a recurrent kernel over a whole sequence, in one product: the sum over
-    steps of ``spread(states[t], masks, blocks)^T @ grads[t]``.
+def kernel_gradient(states, masks, blocks, *grads):
+    """The gradient of a recurrent kernel ``(blocks * units, width)`` over a whole sequence:
+    the sum over steps of ``spread(states[t], masks, blocks) @ grads[t]^T``.
 
     Args:
-        states: the ``(steps, batch, units)`` left operands before ``spread``.
+        states: the ``(steps, units, batch)`` right operands before ``spread``.
         masks, blocks: as for ``spread``.
-        grads: the ``(steps, batch, width)`` gradients of the products.
+        *grads: the ``(steps, width, batch)`` gradients of the products; several are the
+            row blocks of one gradient (their kernel columns are joined).
     """
-    operands = spread_sequence(states, masks, blocks)
-    return operands.reshape(-1, operands.shape[-1]).t() @ grads.reshape(-1, grads.shape[-1])
+    if masks is not None:
+        states = states.repeat(1, blocks, 1).mul_(masks) if blocks > 1 else states * masks
+    columns = [torch.bmm(grad, states.transpose(1, 2)).sum(0).t() for grad in grads]
+    return columns[0] if len(columns) == 1 else torch.cat(columns, dim=1)
+
+
+def chunks(steps):
+    """The ``(start, stop)`` step ranges of ``CHUNK`` steps, last first: the order of a
+    backward pass."""
+    return [(start, min(start + CHUNK, steps)) for start in range(0, steps, CHUNK)][::-1]
+
+
+def check_workspace(kernel, xp):
+    """Raises unless ``xp``, the projections ``kernel`` is about to overwrite, is contiguous
+    (the kernels slice it into per-step blocks)."""
+    if not xp.is_contiguous():
+        raise ValueError(f"{kernel}: xp must be contiguous (it is the kernel's workspace); "
+                         f"received strides {xp.stride()} for shape {tuple(xp.shape)}.")
 
 
 def step_views(tensor, start=None, stop=None):
-    """Per-step views of columns ``start:stop`` of a ``(steps, batch, width)`` buffer, made
-    in one call (slicing inside a step loop would cost a view per step)."""
-    return tensor[:, :, start:stop].unbind(0)
+    """Per-step views of rows ``start:stop`` of a ``(steps, width, batch)`` buffer, made in
+    one call (slicing inside a step loop would cost a view per step)."""
+    return tensor[:, start:stop].unbind(0)

@@ -22,12 +22,14 @@ import torch
 from cornu import activations
 from cornu.kernels.recurrent.gru import gru_sequence
 from cornu.kernels.recurrent.lstm import gate_scaling, lstm_sequence
+from cornu.kernels.recurrent.projection import sequence_projection
 from cornu.kernels.recurrent.recurrent_product import block_diagonal
 from cornu.kernels.recurrent.simple_rnn import simple_rnn_sequence
 from cornu.layers.recurrent.cells import GRUCell, LSTMCell, SimpleRNNCell
 
 _GATE_ACTIVATIONS = (activations.sigmoid, activations.hard_sigmoid)
-_LSTM_ORDER = (0, 1, 3, 2)  # Keras's i, f, c, o as the kernel's i, f, o, c
+_LSTM_ORDER = (3, 1, 0, 2)  # Keras's i, f, c, o as the kernel's o, f, i, c
+_GRU_ORDER = (1, 0, 2)      # Keras's z, r, h as the kernel's r, z, h
 
 
 def _blocks(tensor, order, dim=-1):
@@ -37,27 +39,38 @@ def _blocks(tensor, order, dim=-1):
 
 
 def _input_projections(inputs, kernel, bias, masks, gates):
-    """``x @ W + b`` for every step, ``(batch, steps, gates * units)``; with one input
-    dropout mask per gate, gate ``k`` sees ``x * m_k`` (the mask is the same at every step)."""
+    """``W^T x + b`` for every step, feature-major ``(steps, gates * units, batch)``
+    (``inputs`` is ``(batch, steps, features)``); with one input dropout mask per gate, gate
+    ``k`` sees ``x * m_k`` (the mask is the same at every step)."""
     if masks is None or len(masks) == 1:
         x = inputs if masks is None else inputs * masks[0].unsqueeze(1)
-        rows = x.reshape(-1, x.shape[-1])  # the bias joins the product (no second pass)
-        flat = torch.mm(rows, kernel) if bias is None else torch.addmm(bias, rows, kernel)
-        return flat.view(x.shape[0], x.shape[1], -1)
-    blocks = kernel.chunk(gates, dim=1)
-    projections = torch.cat([torch.matmul(inputs * masks[k].unsqueeze(1), blocks[k])
-                             for k in range(gates)], dim=-1)
-    return projections if bias is None else projections + bias
+        return sequence_projection(x, kernel, bias)
+    kernels = kernel.chunk(gates, dim=1)
+    biases = [None] * gates if bias is None else bias.chunk(gates)
+    return torch.cat([sequence_projection(inputs * masks[k].unsqueeze(1), kernels[k], biases[k])
+                      for k in range(gates)], dim=1)
+
+
+def _feature_major(tensor):
+    """A ``(batch, width)`` state or mask as the kernels hold it, ``(width, batch)``."""
+    return None if tensor is None else tensor.t().contiguous()
 
 
 def _recurrent_operand(kernel, masks, gates):
     """The recurrent kernel and masks as the sequence kernels take them: no mask, one
-    shared mask, or one per gate side by side with the block-diagonal kernel."""
+    shared mask, or one per gate stacked, with the block-diagonal kernel."""
     if masks is None:
         return kernel, None, 1
     if len(masks) == 1:
-        return kernel, masks[0], 1
-    return block_diagonal(kernel, gates), torch.cat(list(masks), dim=1), gates
+        return kernel, _feature_major(masks[0]), 1
+    return block_diagonal(kernel, gates), _feature_major(torch.cat(list(masks), dim=1)), gates
+
+
+def _reordered(masks, order):
+    """One mask per gate in the kernel's ``order`` (a shared mask stays as it is)."""
+    if masks is None or len(masks) == 1:
+        return masks
+    return [masks[k] for k in order]
 
 
 def run_lstm(cell, inputs, states, training):
@@ -73,16 +86,12 @@ def run_lstm(cell, inputs, states, training):
         scale, offset = gate_scaling(cell.units, 4, 3, kernel.dtype)
         kernel, recurrent = kernel * scale, recurrent * scale
         bias = offset if bias is None else torch.addcmul(offset, bias, scale)
-    input_masks = None if input_masks is None else [input_masks[k % len(input_masks)]
-                                                    for k in _LSTM_ORDER]
-    if recurrent_masks is not None:
-        recurrent_masks = [recurrent_masks[k % len(recurrent_masks)] for k in _LSTM_ORDER] \
-            if len(recurrent_masks) > 1 else recurrent_masks
-    projections = _input_projections(inputs, kernel, bias, input_masks, 4)
-    recurrent, masks, blocks = _recurrent_operand(recurrent, recurrent_masks, 4)
-    outputs, h, c = lstm_sequence(projections.transpose(0, 1), recurrent, h0, c0, masks,
-                                  blocks, hard)
-    return outputs.transpose(0, 1), [h, c]
+    projections = _input_projections(inputs, kernel, bias, _reordered(input_masks, _LSTM_ORDER),
+                                     4)
+    recurrent, masks, blocks = _recurrent_operand(recurrent,
+                                                  _reordered(recurrent_masks, _LSTM_ORDER), 4)
+    outputs, h, c = lstm_sequence(projections, recurrent, h0.t(), c0.t(), masks, blocks, hard)
+    return outputs.permute(2, 0, 1), [h.t(), c.t()]
 
 
 def run_gru(cell, inputs, states, training):
@@ -91,32 +100,38 @@ def run_gru(cell, inputs, states, training):
     h0 = states[0]
     units = cell.units
     input_masks, recurrent_masks = cell._implementation_masks(inputs[:, 0], h0, training)
-    kernel, recurrent = cell.kernel, cell.recurrent_kernel
+    kernel = _blocks(cell.kernel, _GRU_ORDER)
+    recurrent = _blocks(cell.recurrent_kernel, _GRU_ORDER)
     bias = recurrent_bias = None
     if cell.bias is not None:
         bias, recurrent_bias = (cell.bias[0], cell.bias[1]) if cell.reset_after \
             else (cell.bias, None)
+        bias = _blocks(bias, _GRU_ORDER)
+        recurrent_bias = None if recurrent_bias is None else _blocks(recurrent_bias, _GRU_ORDER)
     hard = cell.recurrent_activation is activations.hard_sigmoid
     if hard:
         scale, offset = gate_scaling(units, 3, 2, kernel.dtype)
         kernel, recurrent = kernel * scale, recurrent * scale
         bias = offset if bias is None else torch.addcmul(offset, bias, scale)
         recurrent_bias = None if recurrent_bias is None else recurrent_bias * scale
-    projections = _input_projections(inputs, kernel, bias, input_masks, 3).transpose(0, 1)
+    projections = _input_projections(inputs, kernel, bias, _reordered(input_masks, _GRU_ORDER),
+                                     3)
+    recurrent_masks = _reordered(recurrent_masks, _GRU_ORDER)
     per_gate = recurrent_masks is not None and len(recurrent_masks) > 1
     # Keras's implementation 2 blends the dropped previous state
-    blend_mask = recurrent_masks[0] if cell.implementation == 2 and recurrent_masks else None
+    blend_mask = _feature_major(recurrent_masks[0]) \
+        if cell.implementation == 2 and recurrent_masks else None
     if cell.reset_after:
         operand, masks, blocks = _recurrent_operand(recurrent, recurrent_masks, 3)
-        outputs, h = gru_sequence(projections, operand, h0, masks, blocks, None, blend_mask,
-                                  hard, True, recurrent_bias)
+        outputs, h = gru_sequence(projections, operand, h0.t(), masks, blocks, None,
+                                  blend_mask, hard, True, recurrent_bias)
     else:
-        zr_masks = recurrent_masks[:2] if per_gate else recurrent_masks
-        operand, masks, blocks = _recurrent_operand(recurrent[:, :2 * units], zr_masks, 2)
-        mask_h = None if recurrent_masks is None else recurrent_masks[-1]
-        outputs, h = gru_sequence(projections, (operand, recurrent[:, 2 * units:]), h0, masks,
-                                  blocks, mask_h, blend_mask, hard)
-    return outputs.transpose(0, 1), [h]
+        rz_masks = recurrent_masks[:2] if per_gate else recurrent_masks
+        operand, masks, blocks = _recurrent_operand(recurrent[:, :2 * units], rz_masks, 2)
+        mask_h = None if recurrent_masks is None else _feature_major(recurrent_masks[-1])
+        outputs, h = gru_sequence(projections, (operand, recurrent[:, 2 * units:]), h0.t(),
+                                  masks, blocks, mask_h, blend_mask, hard)
+    return outputs.permute(2, 0, 1), [h.t()]
 
 
 def run_simple_rnn(cell, inputs, states, training):
@@ -125,10 +140,11 @@ def run_simple_rnn(cell, inputs, states, training):
     h0 = states[0]
     input_masks, recurrent_masks = cell._masks(inputs[:, 0], h0, training)
     projections = _input_projections(inputs, cell.kernel, cell.bias, input_masks, 1)
-    outputs, h = simple_rnn_sequence(projections.transpose(0, 1), cell.recurrent_kernel, h0,
-                                     None if recurrent_masks is None else recurrent_masks[0],
+    outputs, h = simple_rnn_sequence(projections, cell.recurrent_kernel, h0.t(),
+                                     None if recurrent_masks is None
+                                     else _feature_major(recurrent_masks[0]),
                                      cell.activation.__name__)
-    return outputs.transpose(0, 1), [h]
+    return outputs.permute(2, 0, 1), [h.t()]
 
 
 def _admits_simple(cell):
