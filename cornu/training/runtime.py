@@ -6,13 +6,14 @@
 - Python's cyclic garbage collector is paused while ``fit`` runs (reference counting still
   frees every tensor at once; collections would scan every object again and again);
 - denormal floats are flushed to zero while ``fit`` runs, as TensorFlow does on CPU: optimizer
-  slots of dead units decay into denormals, which make every later step many times slower.
+  slots of dead units decay into denormals, which make every later step many times slower;
+  on the calling thread and on torch's worker threads (``worker_threads``).
 
 The collector is process-wide: it is paused by the first of several concurrent calls and
 restored by the last one to leave, under a lock (``SharedSetting``), so a server calling
 ``predict`` from many threads ends where it began. torch's thread count and denormal flushing
 belong to the calling thread (OpenMP and the CPU keep them per thread; a new thread starts
-from the count last set), so each call saves and restores its own. Everything is restored on
+from the count last set), so each call saves and restores its own, and its own worker team's. Everything is restored on
 errors and ``KeyboardInterrupt`` too.
 
 Example:
@@ -24,6 +25,7 @@ import gc
 import torch
 
 from cornu.training.thread_tuner import ThreadTuner
+from cornu.training.worker_threads import set_team_flush_denormal
 from cornu.utils.shared_setting import SharedSetting
 
 # Calls doing less than this many multiply-adds per batch run on one thread: for them, the cost
@@ -77,6 +79,8 @@ class RuntimeScope:
             self.flushed_before = flushing_denormals()
             if not self.flushed_before:
                 torch.set_flush_denormal(True)
+            if not self.one_thread:
+                set_team_flush_denormal(True, self.threads_before)
         return self
 
     def __exit__(self, *exc):
@@ -85,6 +89,8 @@ class RuntimeScope:
         if self.training:
             if not self.flushed_before:
                 torch.set_flush_denormal(False)
+                if not self.one_thread:
+                    set_team_flush_denormal(False, self.threads_before)
             GARBAGE_COLLECTOR.release()
         if self.one_thread:
             torch.set_num_threads(self.threads_before)

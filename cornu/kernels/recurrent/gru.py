@@ -7,8 +7,8 @@ of Keras's forms (``h = z * h' + (1 - z) * tanh(candidate)``):
 
 The kernel takes its blocks in the order r, z, h (the sigmoid gates side by side, and the two
 blocks whose gradients scale with ``dh`` side by side; the caller reorders Keras's z, r, h)
-and works feature-major (``recurrent_product``); ``xp``, the input projections ``W^T x + b``
-of every step, is its workspace, as for ``lstm_sequence``. ``hard`` means the caller folded
+and works feature-major (``recurrent_product``), projecting its inputs a chunk of steps at a
+time into its workspace, as ``lstm_sequence`` does. ``hard`` means the caller folded
 ``hard_sigmoid``'s ``0.2`` and ``0.5`` into the r and z rows (``lstm.gate_scaling``), so the
 gates only clip. Recurrent dropout comes as the operand masks of ``recurrent_product`` plus,
 for Keras's implementation 2, the mask of the previous state in the blend (``blend_mask``:
@@ -16,16 +16,18 @@ that implementation blends the dropped state). As in the LSTM, the backward pass
 the factors that depend only on the forward pass a chunk of steps at a time.
 
 Example:
-    >>> T, batch, units = 4, 2, 3
-    >>> xp = torch.zeros(T, 3 * units, batch)
-    >>> H, h = gru_sequence(xp, torch.zeros(units, 3 * units), torch.zeros(units, batch))
+    >>> batch, T, features, units = 2, 4, 5, 3
+    >>> x, kernel = torch.zeros(batch, T, features), torch.zeros(features, 3 * units)
+    >>> H, h = gru_sequence(x, kernel, None, torch.zeros(units, 3 * units),
+    ...                     torch.zeros(units, batch), reset_after=True)
     >>> H.shape
     torch.Size([4, 3, 2])
 """
 import torch
 
 from cornu.kernels.recurrent.lstm import gate_slopes
-from cornu.kernels.recurrent.recurrent_product import (CHUNK, check_workspace, chunks, gather,
+from cornu.kernels.recurrent.projection import InputProjection
+from cornu.kernels.recurrent.recurrent_product import (CHUNK, chunks, gather, input_pairs,
                                                         kernel_gradient, spread, states_buffer,
                                                         step_views)
 
@@ -59,15 +61,16 @@ def _step_factors(xp, gates, states, start, stop, blend_mask, hard, reset_operan
 
 
 class _GRUSequence(torch.autograd.Function):
-    """``reset_after=False``: kernel is ``(U_rz, U_h)``; ``masks`` belong to the r, z
+    """``reset_after=False``: kernels ``U_rz``, ``U_h``; ``masks`` belong to the r, z
     product, ``mask_h`` to the candidate's."""
 
     @staticmethod
-    def forward(ctx, xp, kernel_rz, kernel_h, h0, masks, blocks, mask_h, blend_mask, hard):
-        xp, kernel_rz, kernel_h, h0 = (xp.detach(), kernel_rz.detach(), kernel_h.detach(),
-                                       h0.detach())
-        steps, width, batch = xp.shape
-        u = width // 3
+    def forward(ctx, kernel_rz, kernel_h, h0, bias, masks, blocks, mask_h, blend_mask, hard,
+                *pairs):
+        kernel_rz, kernel_h, h0 = kernel_rz.detach(), kernel_h.detach(), h0.detach()
+        projection = InputProjection(pairs, bias)
+        steps, batch, u = projection.steps, projection.batch, kernel_h.shape[1]
+        xp = h0.new_empty(steps, 3 * u, batch)      # projections, then pre-activations
         states = states_buffer(h0, steps)
         gates = xp.new_empty(steps, 2 * u, batch) if hard else xp[:, :2 * u]
         reset_states = xp.new_empty(steps, u, batch)        # r * h'_h, the candidate's operand
@@ -76,64 +79,72 @@ class _GRUSequence(torch.autograd.Function):
         rh_, h_ = reset_states.unbind(0), states.unbind(0)
         rz_t, h_t = kernel_rz.t(), kernel_h.t()
         h = h0
-        for t in range(steps):
-            pre_[t].addmm_(rz_t, spread(h, masks, blocks))
-            _gate(pre_[t], s_[t], hard)
-            torch.mul(r_[t], h if mask_h is None else h * mask_h, out=rh_[t])
-            hh = x_h_[t].addmm_(h_t, rh_[t]).tanh_()
-            h = torch.addcmul(hh, z_[t], _blend(h, blend_mask) - hh, out=h_[t + 1])
+        for start, stop in chunks(steps):
+            projection.project(xp[start:stop], start, stop)
+            for t in range(start, stop):
+                pre_[t].addmm_(rz_t, spread(h, masks, blocks))
+                _gate(pre_[t], s_[t], hard)
+                torch.mul(r_[t], h if mask_h is None else h * mask_h, out=rh_[t])
+                hh = x_h_[t].addmm_(h_t, rh_[t]).tanh_()
+                h = torch.addcmul(hh, z_[t], _blend(h, blend_mask) - hh, out=h_[t + 1])
         ctx.save_for_backward(kernel_rz, kernel_h, masks, mask_h, blend_mask, states, xp,
-                              gates if hard else None, reset_states)
+                              gates if hard else None, reset_states, bias, *pairs)
         ctx.blocks, ctx.hard = blocks, hard
         ctx.set_materialize_grads(False)
         return states[1:], h.clone()
 
     @staticmethod
     def backward(ctx, grad_outputs, grad_h):
-        (kernel_rz, kernel_h, masks, mask_h, blend_mask, states, xp, gates,
-         reset_states) = ctx.saved_tensors
+        (kernel_rz, kernel_h, masks, mask_h, blend_mask, states, xp, gates, reset_states, bias,
+         *pairs) = ctx.saved_tensors
         steps, width, batch = xp.shape
         u = width // 3
+        projection = InputProjection(pairs, bias)
+        projection.start_backward(ctx.needs_input_grad[9:] + ctx.needs_input_grad[3:4])
+        grad_rz = torch.zeros_like(kernel_rz) if ctx.needs_input_grad[0] else None
+        grad_h_kernel = torch.zeros_like(kernel_h) if ctx.needs_input_grad[1] else None
         gates = xp[:, :2 * u] if gates is None else gates
         dh = grad_h if grad_h is not None else xp.new_zeros(u, batch)
-        dx = torch.empty_like(xp)
-        dx_rz_, dx_r_, dx_h_ = step_views(dx, 0, 2 * u), step_views(dx, 0, u), step_views(dx, 2 * u)
-        dx_zh_ = dx[:, u:].view(steps, 2, u, batch).unbind(0)
         dh_ = grad_outputs.contiguous().unbind(0) if grad_outputs is not None else None
-        scales = xp.new_empty(CHUNK, width, batch)
-        for start, stop in chunks(steps):
-            p = scales[:stop - start]
+        scales = xp.new_empty(CHUNK, width, batch)   # turned into the chunk's dx in place
+        for start, stop in reversed(chunks(steps)):
+            k = stop - start
+            p = scales[:k]
             h_h = _blend(states[start:stop], mask_h)
             blend_scale, r = _step_factors(xp, gates, states, start, stop, blend_mask, ctx.hard,
                                            h_h, p)
             reset_scale = r if mask_h is None else r * mask_h
-            p_r_, p_zh_ = step_views(p, 0, u), p[:, u:].view(-1, 2, u, batch).unbind(0)
+            p_rz_, p_r_, p_h_ = p[:, :2 * u].unbind(0), p[:, :u].unbind(0), p[:, 2 * u:].unbind(0)
+            p_zh_ = p[:, u:].view(k, 2, u, batch).unbind(0)
             blend_, reset_ = blend_scale.unbind(0), reset_scale.unbind(0)
-            for j in range(stop - start - 1, -1, -1):
-                t = start + j
+            for j in range(k - 1, -1, -1):
                 if dh_ is not None:
-                    dh = dh + dh_[t]
-                torch.mul(p_zh_[j], dh, out=dx_zh_[t])
-                d_reset_state = torch.mm(kernel_h, dx_h_[t])
-                torch.mul(p_r_[j], d_reset_state, out=dx_r_[t])
-                previous = gather(torch.mm(kernel_rz, dx_rz_[t]), masks, ctx.blocks)
+                    dh = dh + dh_[start + j]
+                p_zh_[j].mul_(dh)
+                d_reset_state = torch.mm(kernel_h, p_h_[j])
+                p_r_[j].mul_(d_reset_state)
+                previous = gather(torch.mm(kernel_rz, p_rz_[j]), masks, ctx.blocks)
                 dh = previous.addcmul_(dh, blend_[j]).addcmul_(d_reset_state, reset_[j])
-        grad_rz = grad_h_kernel = None
-        if ctx.needs_input_grad[1]:
-            grad_rz = kernel_gradient(states[:-1], masks, ctx.blocks, dx[:, :2 * u])
-        if ctx.needs_input_grad[2]:
-            grad_h_kernel = kernel_gradient(reset_states, None, 1, dx[:, 2 * u:])
-        return dx, grad_rz, grad_h_kernel, dh, None, None, None, None, None
+            if grad_rz is not None:
+                grad_rz += kernel_gradient(states[start:stop], masks, ctx.blocks, p[:, :2 * u])
+            if grad_h_kernel is not None:
+                grad_h_kernel += kernel_gradient(reset_states[start:stop], None, 1, p[:, 2 * u:])
+            projection.backward(p, start, stop)
+        grad_pairs, grad_bias = projection.gradients()
+        return (grad_rz, grad_h_kernel, dh, grad_bias, None, None, None, None, None,
+                *grad_pairs)
 
 
 class _GRUResetAfterSequence(torch.autograd.Function):
     """``reset_after=True``: one recurrent product ``U^T h' + b'`` for all three blocks."""
 
     @staticmethod
-    def forward(ctx, xp, kernel, recurrent_bias, h0, masks, blocks, blend_mask, hard):
-        xp, kernel, h0 = xp.detach(), kernel.detach(), h0.detach()
-        steps, width, batch = xp.shape
+    def forward(ctx, kernel, recurrent_bias, h0, bias, masks, blocks, blend_mask, hard, *pairs):
+        kernel, h0 = kernel.detach(), h0.detach()
+        projection = InputProjection(pairs, bias)
+        steps, batch, width = projection.steps, projection.batch, kernel.shape[1]
         u = width // 3
+        xp = h0.new_empty(steps, width, batch)      # projections, then pre-activations
         states = states_buffer(h0, steps)
         gates = xp.new_empty(steps, 2 * u, batch) if hard else xp[:, :2 * u]
         products = xp.new_empty(steps, width, batch)        # U^T h' + b'
@@ -142,70 +153,80 @@ class _GRUResetAfterSequence(torch.autograd.Function):
         p_, p_rz_, p_h_, h_ = (products.unbind(0), step_views(products, 0, 2 * u),
                                step_views(products, 2 * u), states.unbind(0))
         transposed = kernel.t()
-        bias = None if recurrent_bias is None else recurrent_bias.detach().unsqueeze(1)
+        recurrent_column = None if recurrent_bias is None else \
+            recurrent_bias.detach().unsqueeze(1)
         h = h0
-        for t in range(steps):
-            operand = spread(h, masks, blocks)
-            if bias is None:
-                torch.mm(transposed, operand, out=p_[t])
-            else:
-                torch.addmm(bias, transposed, operand, out=p_[t])
-            _gate(pre_[t].add_(p_rz_[t]), s_[t], hard)
-            hh = x_h_[t].addcmul_(r_[t], p_h_[t]).tanh_()
-            h = torch.addcmul(hh, z_[t], _blend(h, blend_mask) - hh, out=h_[t + 1])
+        for start, stop in chunks(steps):
+            projection.project(xp[start:stop], start, stop)
+            for t in range(start, stop):
+                operand = spread(h, masks, blocks)
+                if recurrent_column is None:
+                    torch.mm(transposed, operand, out=p_[t])
+                else:
+                    torch.addmm(recurrent_column, transposed, operand, out=p_[t])
+                _gate(pre_[t].add_(p_rz_[t]), s_[t], hard)
+                hh = x_h_[t].addcmul_(r_[t], p_h_[t]).tanh_()
+                h = torch.addcmul(hh, z_[t], _blend(h, blend_mask) - hh, out=h_[t + 1])
         ctx.save_for_backward(kernel, masks, blend_mask, states, xp, gates if hard else None,
-                              products)
-        ctx.blocks, ctx.hard, ctx.has_bias = blocks, hard, recurrent_bias is not None
+                              products, bias, *pairs)
+        ctx.blocks, ctx.hard, ctx.has_recurrent_bias = blocks, hard, recurrent_bias is not None
         ctx.set_materialize_grads(False)
         return states[1:], h.clone()
 
     @staticmethod
     def backward(ctx, grad_outputs, grad_h):
-        kernel, masks, blend_mask, states, xp, gates, products = ctx.saved_tensors
+        kernel, masks, blend_mask, states, xp, gates, products, bias, *pairs = ctx.saved_tensors
         steps, width, batch = xp.shape
         u = width // 3
+        projection = InputProjection(pairs, bias)
+        projection.start_backward(ctx.needs_input_grad[8:] + ctx.needs_input_grad[3:4])
+        grad_kernel = torch.zeros_like(kernel) if ctx.needs_input_grad[0] else None
+        grad_recurrent_bias = xp.new_zeros(width) \
+            if ctx.has_recurrent_bias and ctx.needs_input_grad[1] else None
         gates = xp[:, :2 * u] if gates is None else gates
         dh = grad_h if grad_h is not None else xp.new_zeros(u, batch)
-        dx, d_products_h = torch.empty_like(xp), xp.new_empty(steps, u, batch)
-        dx_rz_, dx_r_, dx_h_ = step_views(dx, 0, 2 * u), step_views(dx, 0, u), step_views(dx, 2 * u)
-        dx_zh_ = dx[:, u:].view(steps, 2, u, batch).unbind(0)
-        dp_h_ = d_products_h.unbind(0)
         kernel_rz, kernel_h = kernel[:, :2 * u], kernel[:, 2 * u:]
         dh_ = grad_outputs.contiguous().unbind(0) if grad_outputs is not None else None
-        scales = xp.new_empty(CHUNK, width, batch)
-        for start, stop in chunks(steps):
-            p = scales[:stop - start]
+        # turned into the chunk's dx in place, and the gradient of the products' h block
+        scales, d_products_h = xp.new_empty(CHUNK, width, batch), xp.new_empty(CHUNK, u, batch)
+        for start, stop in reversed(chunks(steps)):
+            k = stop - start
+            p, dp_h = scales[:k], d_products_h[:k]
             blend_scale, r = _step_factors(xp, gates, states, start, stop, blend_mask, ctx.hard,
                                            products[start:stop, 2 * u:], p)
-            p_r_, p_zh_ = step_views(p, 0, u), p[:, u:].view(-1, 2, u, batch).unbind(0)
-            blend_, r_ = blend_scale.unbind(0), r.unbind(0)
-            for j in range(stop - start - 1, -1, -1):
-                t = start + j
+            p_rz_, p_r_, p_h_ = p[:, :2 * u].unbind(0), p[:, :u].unbind(0), p[:, 2 * u:].unbind(0)
+            p_zh_ = p[:, u:].view(k, 2, u, batch).unbind(0)
+            blend_, r_, dp_h_ = blend_scale.unbind(0), r.unbind(0), dp_h.unbind(0)
+            for j in range(k - 1, -1, -1):
                 if dh_ is not None:
-                    dh = dh + dh_[t]
-                torch.mul(p_zh_[j], dh, out=dx_zh_[t])
-                torch.mul(p_r_[j], dx_h_[t], out=dx_r_[t])
-                torch.mul(dx_h_[t], r_[j], out=dp_h_[t])
-                previous = torch.mm(kernel_rz, dx_rz_[t]).addmm_(kernel_h, dp_h_[t])
+                    dh = dh + dh_[start + j]
+                p_zh_[j].mul_(dh)
+                p_r_[j].mul_(p_h_[j])
+                torch.mul(p_h_[j], r_[j], out=dp_h_[j])
+                previous = torch.mm(kernel_rz, p_rz_[j]).addmm_(kernel_h, dp_h_[j])
                 dh = gather(previous, masks, ctx.blocks).addcmul_(dh, blend_[j])
-        grad_kernel = grad_bias = None
-        d_products = (dx[:, :2 * u], d_products_h)
-        if ctx.needs_input_grad[1]:
-            grad_kernel = kernel_gradient(states[:-1], masks, ctx.blocks, *d_products)
-        if ctx.has_bias and ctx.needs_input_grad[2]:
-            grad_bias = torch.cat([grad.sum((0, 2)) for grad in d_products])
-        return dx, grad_kernel, grad_bias, dh, None, None, None, None
+            if grad_kernel is not None:
+                grad_kernel += kernel_gradient(states[start:stop], masks, ctx.blocks,
+                                               p[:, :2 * u], dp_h)
+            if grad_recurrent_bias is not None:
+                grad_recurrent_bias[:2 * u] += p[:, :2 * u].sum((0, 2))
+                grad_recurrent_bias[2 * u:] += dp_h.sum((0, 2))
+            projection.backward(p, start, stop)
+        grad_pairs, grad_bias = projection.gradients()
+        return (grad_kernel, grad_recurrent_bias, dh, grad_bias, None, None, None, None,
+                *grad_pairs)
 
 
-def gru_sequence(xp, kernel, h0, masks=None, blocks=1, mask_h=None, blend_mask=None,
-                 hard=False, reset_after=False, recurrent_bias=None):
-    """Runs a GRU over a sequence of input projections, feature-major.
+def gru_sequence(inputs, kernel, bias, recurrent_kernel, h0, masks=None, blocks=1, mask_h=None,
+                 blend_mask=None, hard=False, reset_after=False, recurrent_bias=None):
+    """Runs a GRU over a sequence, feature-major.
 
     Args:
-        xp: ``(steps, 3 units, batch)`` contiguous input projections ``W^T x + b`` (blocks r,
-            z, h; with ``reset_after``, ``b`` is the input bias only). The kernel's
-            workspace: it is overwritten.
-        kernel: the recurrent kernel ``(units, 3 units)``. Without ``reset_after`` its r, z
+        inputs: ``(batch, steps, features)``, any layout; or, with one input dropout mask
+            per gate, a list of the three masked inputs.
+        kernel: ``W``, ``(features, 3 units)``, blocks in the order r, z, h.
+        bias: the input bias ``(3 units,)`` or None.
+        recurrent_kernel: ``U`` ``(units, 3 units)``. Without ``reset_after`` its r, z
             columns (``(2 units, 2 units)`` block-diagonal with one mask per gate) come as
             ``(kernel_rz, kernel_h)``; with it, the whole kernel (``(3 units, 3 units)``
             block-diagonal with one mask per gate).
@@ -221,10 +242,10 @@ def gru_sequence(xp, kernel, h0, masks=None, blocks=1, mask_h=None, blend_mask=N
     Returns:
         ``(outputs, h)``: every step's output ``(steps, units, batch)`` and the final state.
     """
-    check_workspace("gru_sequence", xp)
+    pairs = input_pairs(inputs, kernel)
     if reset_after:
-        return _GRUResetAfterSequence.apply(xp, kernel, recurrent_bias, h0, masks, blocks,
-                                            blend_mask, hard)
-    kernel_rz, kernel_h = kernel
-    return _GRUSequence.apply(xp, kernel_rz, kernel_h, h0, masks, blocks, mask_h, blend_mask,
-                              hard)
+        return _GRUResetAfterSequence.apply(recurrent_kernel, recurrent_bias, h0, bias, masks,
+                                            blocks, blend_mask, hard, *pairs)
+    kernel_rz, kernel_h = recurrent_kernel
+    return _GRUSequence.apply(kernel_rz, kernel_h, h0, bias, masks, blocks, mask_h, blend_mask,
+                              hard, *pairs)

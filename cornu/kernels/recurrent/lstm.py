@@ -3,30 +3,32 @@
 Keras's formulas: ``c = f c' + i tanh(z_c)``, ``h = o tanh(c)``. The kernel takes its gates in
 the order o, f, i, c (the sigmoid gates side by side, and the three blocks whose gradients
 scale with ``dc`` side by side; the caller reorders Keras's i, f, c, o) and works
-feature-major (``recurrent_product``). ``xp`` holds the input projections ``W^T x + b`` of
-every step, computed beforehand in one product; it is the kernel's workspace: each step adds
-its recurrent product and applies its activations in place, so no step copies.
+feature-major (``recurrent_product``). A chunk of steps at a time, it writes the chunk's
+input projections ``W^T x + b`` (``projection``) into its workspace, then runs the steps:
+each adds its recurrent product and applies its activations in place, so no step copies.
 
 The backward pass computes, a chunk of steps at a time, every factor that depends only on the
 forward pass (the gates' slopes times what they gate), so that each step is left with five
-small operations: the cell gradient, two products for the pre-activation gradients, the
-forget-gate carry and the recurrent product.
+small operations (the cell gradient, two products for the pre-activation gradients, the
+forget-gate carry and the recurrent product), then the chunk's kernel and projection
+gradients while the chunk is in cache.
 
 For Keras's ``hard_sigmoid`` (``clip(0.2 x + 0.5, 0, 1)``) the caller folds ``0.2`` and
 ``0.5`` into the gates' rows of ``W``, ``U`` and ``b`` (``gate_scaling``), so the kernel only
 clips (and the slope of a clipped gate is 0, else 1, as torch's ``clamp`` defines it).
 
 Example:
-    >>> T, batch, units = 5, 2, 3
-    >>> xp = torch.zeros(T, 4 * units, batch)
+    >>> batch, T, features, units = 2, 5, 6, 3
+    >>> x, kernel = torch.zeros(batch, T, features), torch.zeros(features, 4 * units)
     >>> h0 = c0 = torch.zeros(units, batch)
-    >>> H, h, c = lstm_sequence(xp, torch.zeros(units, 4 * units), h0, c0)
+    >>> H, h, c = lstm_sequence(x, kernel, None, torch.zeros(units, 4 * units), h0, c0)
     >>> H.shape, h.shape
     (torch.Size([5, 3, 2]), torch.Size([3, 2]))
 """
 import torch
 
-from cornu.kernels.recurrent.recurrent_product import (CHUNK, check_workspace, chunks, gather,
+from cornu.kernels.recurrent.projection import InputProjection
+from cornu.kernels.recurrent.recurrent_product import (CHUNK, chunks, gather, input_pairs,
                                                         kernel_gradient, spread, states_buffer,
                                                         step_views)
 
@@ -61,11 +63,13 @@ def gate_slopes(pre, gates, hard, out):
 class _LSTMSequence(torch.autograd.Function):
 
     @staticmethod
-    def forward(ctx, xp, kernel, h0, c0, masks, blocks, hard):
+    def forward(ctx, kernel, h0, c0, bias, masks, blocks, hard, *pairs):
         # views of tensors that require grad carry autograd metadata even here: drop it
-        xp, kernel, h0, c0 = xp.detach(), kernel.detach(), h0.detach(), c0.detach()
-        steps, width, batch = xp.shape
+        kernel, h0, c0 = kernel.detach(), h0.detach(), c0.detach()
+        projection = InputProjection(pairs, bias)
+        steps, batch, width = projection.steps, projection.batch, kernel.shape[1]
         u = width // 4
+        xp = h0.new_empty(steps, width, batch)      # projections, then pre-activations
         states = states_buffer(h0, steps)
         # hard gates clip into their own buffer, keeping the pre-activations for the slopes
         gates = xp.new_empty(steps, 3 * u, batch) if hard else xp[:, :3 * u]
@@ -78,36 +82,41 @@ class _LSTMSequence(torch.autograd.Function):
         h_ = states.unbind(0)
         transposed = kernel.t()
         h = h0
-        for t in range(steps):
-            x_[t].addmm_(transposed, spread(h, masks, blocks))
-            if hard:
-                torch.clamp(pre_[t], 0.0, 1.0, out=s_[t])
-            else:
-                pre_[t].sigmoid_()
-            g = g_[t].tanh_()
-            c = torch.mul(f_[t], c_[t], out=c_[t + 1]).addcmul_(i_[t], g)
-            h = torch.mul(o_[t], torch.tanh(c, out=tc_[t]), out=h_[t + 1])
-        ctx.save_for_backward(kernel, masks, states, xp, gates if hard else None, factors)
+        for start, stop in chunks(steps):
+            projection.project(xp[start:stop], start, stop)
+            for t in range(start, stop):
+                x_[t].addmm_(transposed, spread(h, masks, blocks))
+                if hard:
+                    torch.clamp(pre_[t], 0.0, 1.0, out=s_[t])
+                else:
+                    pre_[t].sigmoid_()
+                g = g_[t].tanh_()
+                c = torch.mul(f_[t], c_[t], out=c_[t + 1]).addcmul_(i_[t], g)
+                h = torch.mul(o_[t], torch.tanh(c, out=tc_[t]), out=h_[t + 1])
+        ctx.save_for_backward(kernel, masks, states, xp, gates if hard else None, factors, bias,
+                              *pairs)
         ctx.blocks, ctx.hard = blocks, hard
         ctx.set_materialize_grads(False)
         return states[1:], h.clone(), c_[steps].clone()
 
     @staticmethod
     def backward(ctx, grad_outputs, grad_h, grad_c):
-        kernel, masks, states, xp, gates, factors = ctx.saved_tensors
+        kernel, masks, states, xp, gates, factors, bias, *pairs = ctx.saved_tensors
         steps, width, batch = xp.shape
         u = width // 4
+        projection = InputProjection(pairs, bias)
+        projection.start_backward(ctx.needs_input_grad[7:] + ctx.needs_input_grad[3:4])
+        grad_kernel = torch.zeros_like(kernel) if ctx.needs_input_grad[0] else None
         gates = xp[:, :3 * u] if gates is None else gates
         dh = grad_h if grad_h is not None else xp.new_zeros(u, batch)
         carry = grad_c if grad_c is not None else xp.new_zeros(u, batch)   # dc_{t+1} f_{t+1}
-        dz = torch.empty_like(xp)
         f_ = step_views(gates, u, 2 * u)
         dh_ = grad_outputs.contiguous().unbind(0) if grad_outputs is not None else None
-        # a chunk's factors, which its steps turn into dz in place (in cache) before one copy
-        # into dz: d(z)/dh for o, d(z)/dc for f, i, c, and dc/dh = o (1 - tanh(c)^2)
+        # a chunk's factors, which its steps turn into its gradient dz in place: d(z)/dh for
+        # o, d(z)/dc for f, i, c; and dc/dh = o (1 - tanh(c)^2)
         scales, cell_scales = xp.new_empty(CHUNK, width, batch), xp.new_empty(CHUNK, u, batch)
         slopes = xp.new_empty(CHUNK, 3 * u, batch)
-        for start, stop in chunks(steps):
+        for start, stop in reversed(chunks(steps)):
             k = stop - start
             p, a, s = scales[:k], cell_scales[:k], gates[start:stop]
             slope = gate_slopes(xp[start:stop, :3 * u], s, ctx.hard, slopes[:k])
@@ -127,22 +136,24 @@ class _LSTMSequence(torch.autograd.Function):
                 p_fic_[j].mul_(dc)
                 p_o_[j].mul_(dh)
                 dh = gather(torch.mm(kernel, p_[j]), masks, ctx.blocks)
-            dz[start:stop] = p
-        grad_kernel = None
-        if ctx.needs_input_grad[1]:
-            grad_kernel = kernel_gradient(states[:-1], masks, ctx.blocks, dz)
-        return dz, grad_kernel, dh, carry, None, None, None
+            if grad_kernel is not None:
+                grad_kernel += kernel_gradient(states[start:stop], masks, ctx.blocks, p)
+            projection.backward(p, start, stop)
+        grad_pairs, grad_bias = projection.gradients()
+        return (grad_kernel, dh, carry, grad_bias, None, None, None, *grad_pairs)
 
 
-def lstm_sequence(xp, kernel, h0, c0, masks=None, blocks=1, hard=False):
-    """Runs an LSTM over a sequence of input projections, feature-major.
+def lstm_sequence(inputs, kernel, bias, recurrent_kernel, h0, c0, masks=None, blocks=1,
+                  hard=False):
+    """Runs an LSTM over a sequence, feature-major.
 
     Args:
-        xp: ``(steps, 4 units, batch)`` contiguous input projections ``W^T x + b``, gates in
-            the order o, f, i, c. The kernel's workspace: it is overwritten, so pass a tensor
-            nothing else reads.
-        kernel: the recurrent kernel ``(units, 4 units)`` in that order (or, with one mask
-            per gate, its ``(4 units, 4 units)`` block-diagonal form).
+        inputs: ``(batch, steps, features)``, any layout; or, with one input dropout mask
+            per gate, a list of the four masked inputs.
+        kernel: ``W``, ``(features, 4 units)``, gates in the order o, f, i, c.
+        bias: ``(4 units,)`` or None.
+        recurrent_kernel: ``(units, 4 units)`` in that order (or, with one mask per gate, its
+            ``(4 units, 4 units)`` block-diagonal form).
         h0, c0: the initial states ``(units, batch)``.
         masks: None, or the recurrent dropout masks ``(blocks * units, batch)``.
         blocks: 1 (no mask or one mask) or 4 (one mask per gate).
@@ -153,5 +164,5 @@ def lstm_sequence(xp, kernel, h0, c0, masks=None, blocks=1, hard=False):
         ``(outputs, h, c)``: every step's output ``(steps, units, batch)`` and the final
         states ``(units, batch)``.
     """
-    check_workspace("lstm_sequence", xp)
-    return _LSTMSequence.apply(xp, kernel, h0, c0, masks, blocks, hard)
+    return _LSTMSequence.apply(recurrent_kernel, h0, c0, bias, masks, blocks, hard,
+                               *input_pairs(inputs, kernel))

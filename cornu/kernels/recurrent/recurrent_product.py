@@ -83,17 +83,20 @@ def kernel_gradient(states, masks, blocks, *grads):
 
 
 def chunks(steps):
-    """The ``(start, stop)`` step ranges of ``CHUNK`` steps, last first: the order of a
-    backward pass."""
-    return [(start, min(start + CHUNK, steps)) for start in range(0, steps, CHUNK)][::-1]
+    """The ``(start, stop)`` step ranges of ``CHUNK`` steps, in order (a backward pass takes
+    them reversed)."""
+    return [(start, min(start + CHUNK, steps)) for start in range(0, steps, CHUNK)]
 
 
-def check_workspace(kernel, xp):
-    """Raises unless ``xp``, the projections ``kernel`` is about to overwrite, is contiguous
-    (the kernels slice it into per-step blocks)."""
-    if not xp.is_contiguous():
-        raise ValueError(f"{kernel}: xp must be contiguous (it is the kernel's workspace); "
-                         f"received strides {xp.stride()} for shape {tuple(xp.shape)}.")
+def input_pairs(inputs, kernel):
+    """The ``(x, W)`` pairs of ``InputProjection``: ``inputs`` is one ``(batch, steps,
+    features)`` tensor, or a list of one per kernel column block."""
+    if isinstance(inputs, torch.Tensor):
+        return (inputs, kernel)
+    pairs = ()
+    for x, block in zip(inputs, kernel.chunk(len(inputs), dim=1)):
+        pairs += (x, block)
+    return pairs
 
 
 def step_views(tensor, start=None, stop=None):

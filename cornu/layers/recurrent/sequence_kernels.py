@@ -3,9 +3,11 @@
 A registered cell type (exactly ``SimpleRNNCell``, ``LSTMCell`` or ``GRUCell``: subclasses
 may override ``call``, so they are not admitted) in a configuration the kernels compute
 (``tanh`` activation, or ``relu`` for ``SimpleRNNCell``; ``sigmoid`` or ``hard_sigmoid``
-gates; float weights) runs its whole sequence through ``cornu.kernels.recurrent``: the input
-projections of every step in one product, Keras's dropout masks applied as the cell applies
-them, and a hand-written backward pass. Anything else, and every masked sequence, takes
+gates; float weights) runs its whole sequence through ``cornu.kernels.recurrent``, with its
+gate blocks reordered as the kernels take them, Keras's dropout masks applied as the cell
+applies them, and the states turned feature-major (``(units, batch)`` views: the outputs come
+back as views too, so a recurrent layer above reads them without a copy). Anything else, and
+every masked sequence, takes
 ``RNN``'s step loop, which calls ``cell.call``; the tests compare the two on generated
 configurations.
 
@@ -22,7 +24,6 @@ import torch
 from cornu import activations
 from cornu.kernels.recurrent.gru import gru_sequence
 from cornu.kernels.recurrent.lstm import gate_scaling, lstm_sequence
-from cornu.kernels.recurrent.projection import sequence_projection
 from cornu.kernels.recurrent.recurrent_product import block_diagonal
 from cornu.kernels.recurrent.simple_rnn import simple_rnn_sequence
 from cornu.layers.recurrent.cells import GRUCell, LSTMCell, SimpleRNNCell
@@ -38,17 +39,14 @@ def _blocks(tensor, order, dim=-1):
     return torch.cat([parts[k] for k in order], dim=dim)
 
 
-def _input_projections(inputs, kernel, bias, masks, gates):
-    """``W^T x + b`` for every step, feature-major ``(steps, gates * units, batch)``
-    (``inputs`` is ``(batch, steps, features)``); with one input dropout mask per gate, gate
-    ``k`` sees ``x * m_k`` (the mask is the same at every step)."""
-    if masks is None or len(masks) == 1:
-        x = inputs if masks is None else inputs * masks[0].unsqueeze(1)
-        return sequence_projection(x, kernel, bias)
-    kernels = kernel.chunk(gates, dim=1)
-    biases = [None] * gates if bias is None else bias.chunk(gates)
-    return torch.cat([sequence_projection(inputs * masks[k].unsqueeze(1), kernels[k], biases[k])
-                      for k in range(gates)], dim=1)
+def _masked_inputs(inputs, masks):
+    """The kernels' inputs: ``inputs`` ``(batch, steps, features)``, times the input dropout
+    mask (the same at every step); with one mask per gate, a list of one input per gate."""
+    if masks is None:
+        return inputs
+    if len(masks) == 1:
+        return inputs * masks[0].unsqueeze(1)
+    return [inputs * mask.unsqueeze(1) for mask in masks]
 
 
 def _feature_major(tensor):
@@ -86,11 +84,11 @@ def run_lstm(cell, inputs, states, training):
         scale, offset = gate_scaling(cell.units, 4, 3, kernel.dtype)
         kernel, recurrent = kernel * scale, recurrent * scale
         bias = offset if bias is None else torch.addcmul(offset, bias, scale)
-    projections = _input_projections(inputs, kernel, bias, _reordered(input_masks, _LSTM_ORDER),
-                                     4)
+    x = _masked_inputs(inputs, _reordered(input_masks, _LSTM_ORDER))
     recurrent, masks, blocks = _recurrent_operand(recurrent,
                                                   _reordered(recurrent_masks, _LSTM_ORDER), 4)
-    outputs, h, c = lstm_sequence(projections, recurrent, h0.t(), c0.t(), masks, blocks, hard)
+    outputs, h, c = lstm_sequence(x, kernel, bias, recurrent, h0.t(), c0.t(), masks, blocks,
+                                  hard)
     return outputs.permute(2, 0, 1), [h.t(), c.t()]
 
 
@@ -114,8 +112,7 @@ def run_gru(cell, inputs, states, training):
         kernel, recurrent = kernel * scale, recurrent * scale
         bias = offset if bias is None else torch.addcmul(offset, bias, scale)
         recurrent_bias = None if recurrent_bias is None else recurrent_bias * scale
-    projections = _input_projections(inputs, kernel, bias, _reordered(input_masks, _GRU_ORDER),
-                                     3)
+    x = _masked_inputs(inputs, _reordered(input_masks, _GRU_ORDER))
     recurrent_masks = _reordered(recurrent_masks, _GRU_ORDER)
     per_gate = recurrent_masks is not None and len(recurrent_masks) > 1
     # Keras's implementation 2 blends the dropped previous state
@@ -123,13 +120,13 @@ def run_gru(cell, inputs, states, training):
         if cell.implementation == 2 and recurrent_masks else None
     if cell.reset_after:
         operand, masks, blocks = _recurrent_operand(recurrent, recurrent_masks, 3)
-        outputs, h = gru_sequence(projections, operand, h0.t(), masks, blocks, None,
+        outputs, h = gru_sequence(x, kernel, bias, operand, h0.t(), masks, blocks, None,
                                   blend_mask, hard, True, recurrent_bias)
     else:
         rz_masks = recurrent_masks[:2] if per_gate else recurrent_masks
         operand, masks, blocks = _recurrent_operand(recurrent[:, :2 * units], rz_masks, 2)
         mask_h = None if recurrent_masks is None else _feature_major(recurrent_masks[-1])
-        outputs, h = gru_sequence(projections, (operand, recurrent[:, 2 * units:]), h0.t(),
+        outputs, h = gru_sequence(x, kernel, bias, (operand, recurrent[:, 2 * units:]), h0.t(),
                                   masks, blocks, mask_h, blend_mask, hard)
     return outputs.permute(2, 0, 1), [h.t()]
 
@@ -139,8 +136,8 @@ def run_simple_rnn(cell, inputs, states, training):
     ``[h]``: returns every step's output and ``[h]``."""
     h0 = states[0]
     input_masks, recurrent_masks = cell._masks(inputs[:, 0], h0, training)
-    projections = _input_projections(inputs, cell.kernel, cell.bias, input_masks, 1)
-    outputs, h = simple_rnn_sequence(projections, cell.recurrent_kernel, h0.t(),
+    outputs, h = simple_rnn_sequence(_masked_inputs(inputs, input_masks), cell.kernel, cell.bias,
+                                     cell.recurrent_kernel, h0.t(),
                                      None if recurrent_masks is None
                                      else _feature_major(recurrent_masks[0]),
                                      cell.activation.__name__)
