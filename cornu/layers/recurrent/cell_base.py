@@ -7,10 +7,11 @@ Example:
     4
 """
 
-from cornu import activations, constraints, initializers, regularizers
+from cornu import activations
 from cornu.graph.call_context import resolve_training
 from cornu.graph.layer import Layer
 from cornu.layers.core import dropout_mask
+from cornu.layers.recurrent.weights import RecurrentWeights
 from cornu.utils.validation import positive_int
 
 
@@ -19,7 +20,7 @@ def clipped_rate(rate):
     return min(1.0, max(0.0, float(rate)))
 
 
-class RecurrentCell(Layer):
+class RecurrentCell(RecurrentWeights, Layer):
     """Base of ``SimpleRNNCell``, ``LSTMCell`` and ``GRUCell``: one time step of a recurrent
     layer, ``call(inputs, states, training=None) -> (output, new_states)``.
 
@@ -46,15 +47,9 @@ class RecurrentCell(Layer):
         self.units = positive_int(units, "units", type(self).__name__)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_settings(kernel_initializer, recurrent_initializer, bias_initializer,
+                                  kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                  kernel_constraint, recurrent_constraint, bias_constraint)
         self.dropout = clipped_rate(dropout)
         self.recurrent_dropout = clipped_rate(recurrent_dropout)
         self.state_size = self.units
@@ -65,27 +60,9 @@ class RecurrentCell(Layer):
     def _bias_shape(self):
         return (self.gates * self.units,)
 
-    def _bias_initializer(self):
-        return self.bias_initializer
-
     def build(self, input_shape):
-        input_dim = input_shape[-1]
-        if input_dim is None:
-            raise ValueError(f"{self.name}: the last dimension of the inputs (features) must be "
-                             f"defined, found None (input shape {tuple(input_shape)}).")
-        width = self.gates * self.units
-        self.kernel = self.add_weight("kernel", (input_dim, width),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint)
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, width),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint)
-        self.bias = self.add_weight("bias", self._bias_shape(),
-                                    initializer=self._bias_initializer(),
-                                    regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint) if self.use_bias else None
+        self._add_recurrent_weights(input_shape, self.gates * self.units,
+                                    self._bias_shape() if self.use_bias else None)
         super().build(input_shape)
 
     # ------------------------------------------------------------ dropout masks
@@ -120,15 +97,7 @@ class RecurrentCell(Layer):
                 "units": self.units,
                 "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
+                **self._weight_settings_config(),
                 "dropout": self.dropout,
                 "recurrent_dropout": self.recurrent_dropout}
 

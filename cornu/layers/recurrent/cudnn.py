@@ -20,8 +20,9 @@ Example:
 """
 import torch
 
-from cornu import constraints, initializers, regularizers
+from cornu import regularizers
 from cornu.graph.layer import Layer, Weight
+from cornu.layers.recurrent.weights import RecurrentWeights
 from cornu.layers.recurrent.rnn import RNN
 from cornu.utils.validation import positive_int
 
@@ -92,7 +93,7 @@ class CuDNNBias(Weight):
         return value.reshape(2, gates, self.units)[:, self.inverse].reshape(-1)
 
 
-class CuDNNCell(Layer):
+class CuDNNCell(RecurrentWeights, Layer):
     """The weights of a cuDNN layer and one step of it (``call(inputs, states)``, so that it
     is also a cell for ``RNN``); ``run`` runs a whole sequence in torch's fused kernel.
 
@@ -114,41 +115,17 @@ class CuDNNCell(Layer):
                  **kwargs):
         super().__init__(**kwargs)
         self.units = positive_int(units, "units", type(self).__name__)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self._set_weight_settings(kernel_initializer, recurrent_initializer, bias_initializer,
+                                  kernel_regularizer, recurrent_regularizer, bias_regularizer,
+                                  kernel_constraint, recurrent_constraint, bias_constraint)
         self.output_size = self.units
 
-    def _bias_initializer(self):
-        return self.bias_initializer
-
     def build(self, input_shape):
-        input_dim = input_shape[-1]
-        if input_dim is None:
-            raise ValueError(f"{self.name}: the last dimension of the inputs (features) must be "
-                             f"defined, found None (input shape {tuple(input_shape)}).")
         units, order = self.units, self.gate_order
         width = len(order) * units
-        self.kernel = self.add_weight("kernel", (input_dim, width),
-                                      initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint,
-                                      layout=CuDNNKernel(input_dim, units, order))
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (units, width),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint,
-                                                layout=CuDNNKernel(units, units, order))
-        self.bias = self.add_weight("bias", (2 * width,), initializer=self._bias_initializer(),
-                                    regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint,
-                                    layout=CuDNNBias(units, order))
+        self._add_recurrent_weights(input_shape, width, (2 * width,),
+                                    (CuDNNKernel(input_shape[-1], units, order),
+                                     CuDNNKernel(units, units, order), CuDNNBias(units, order)))
         super().build(input_shape)
 
     def torch_parameters(self):
@@ -161,15 +138,7 @@ class CuDNNCell(Layer):
     def get_config(self):
         return {**super().get_config(),
                 "units": self.units,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint)}
+                **self._weight_settings_config()}
 
 
 class CuDNNLSTMCell(CuDNNCell):
