@@ -76,15 +76,11 @@ class FitMethods:
                              self.output_names)
         validation, val_arrays = None, None
         if validation_data is not None:
-            if is_batch_source(validation_data):
-                validation = self._generator_source(validation_data, validation_steps,
-                                                    max_queue_size, workers,
-                                                    use_multiprocessing, "validation_steps")
-            else:
-                val_arrays = self._validation_arrays(validation_data)
+            validation, val_arrays = self._validation_source(
+                validation_data, validation_steps, batch_size, max_queue_size, workers,
+                use_multiprocessing)
         elif validation_split and validation_split > 0:
             (xs, ys, sws), val_arrays = self._split(xs, ys, sws, validation_split)
-        if val_arrays is not None:
             validation = ArrayAdapter(*val_arrays, batch_size, steps=validation_steps)
         train = ArrayAdapter(xs, ys, sws, batch_size, shuffle, steps_per_epoch)
         if val_arrays is not None and verbose and steps_per_epoch is None:
@@ -125,16 +121,21 @@ class FitMethods:
                                        shuffle=shuffle, class_weight=class_weight)
         validation, validation_arrays = None, None
         if validation_data is not None:
-            if is_batch_source(validation_data):
-                validation = self._generator_source(validation_data, validation_steps,
-                                                    max_queue_size, workers,
-                                                    use_multiprocessing, "validation_steps")
-            else:
-                xs, ys, sws = self._validation_arrays(validation_data)
-                validation = ArrayAdapter(xs, ys, sws, 32, steps=validation_steps)
-                validation_arrays = xs, ys, sws
+            validation, validation_arrays = self._validation_source(
+                validation_data, validation_steps, 32, max_queue_size, workers,
+                use_multiprocessing)
         return self._run_fit(train, validation, epochs, verbose, callbacks, initial_epoch,
                              validation_freq, None, validation_arrays=validation_arrays)
+
+    def _validation_source(self, validation_data, steps, batch_size, max_queue_size, workers,
+                           use_multiprocessing):
+        """The source of ``validation_data`` (a generator or ``Sequence``, or arrays), and its
+        standardized arrays (None for a generator)."""
+        if is_batch_source(validation_data):
+            return self._generator_source(validation_data, steps, max_queue_size, workers,
+                                          use_multiprocessing, "validation_steps"), None
+        arrays = self._validation_arrays(validation_data)
+        return ArrayAdapter(*arrays, batch_size, steps=steps), arrays
 
     def _generator_source(self, source, steps, max_queue_size, workers, use_multiprocessing,
                           steps_name, shuffle=False, class_weight=None, with_targets=True):
