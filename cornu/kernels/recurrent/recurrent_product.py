@@ -21,7 +21,8 @@ Example:
 """
 import torch
 
-# steps whose backward-pass factors are computed together: few enough to stay in cache
+# steps a kernel projects, and whose backward factors and gradients it takes, together: few
+# enough to stay in cache, enough to make each whole-chunk operation worth its call
 CHUNK = 16
 
 
