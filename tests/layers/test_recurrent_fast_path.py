@@ -33,7 +33,8 @@ def _configurations(count, seed=2024):
             arguments["implementation"] = rng.choice([1, 2])
         if family == "GRU_after":
             arguments["reset_after"] = True
-        shape = (rng.choice([1, 4]), rng.choice([1, 6]), rng.choice([1, 3]))
+        # 20 steps: two chunks of the kernels (recurrent_product.CHUNK)
+        shape = (rng.choice([1, 4]), rng.choice([1, 6, 20]), rng.choice([1, 3]))
         yield pytest.param(family.split("_")[0], arguments, shape, rng.random() < 0.7,
                            rng.random() < 0.3, index, id=f"{family}-{index}")
 
