@@ -6,10 +6,9 @@ Example:
     >>> cell.build((None, 5)); cell.kernel.shape, cell.state_size
     (torch.Size([5, 12]), (3, 3))
 """
-import torch
-
 from cornu import activations
 from cornu.layers.recurrent.cell_base import GatedCell, RecurrentCell, masked
+from cornu.layers.recurrent.weights import forget_bias_at_one
 
 
 def gate_projections(x, kernel, masks, gates):
@@ -101,13 +100,7 @@ class LSTMCell(GatedCell):
     def _bias_initializer(self):
         if not self.unit_forget_bias:
             return self.bias_initializer
-        base, units = self.bias_initializer, self.units
-
-        def forget_gate_at_one(shape, dtype=None):
-            def part(size):
-                return torch.as_tensor(base((size,), dtype=dtype), dtype=dtype)
-            return torch.cat([part(units), torch.ones(units, dtype=dtype), part(2 * units)])
-        return forget_gate_at_one
+        return forget_bias_at_one(self.bias_initializer, self.units, 1, 4)
 
     def call(self, inputs, states, training=None):
         h_prev, c_prev = states[0], states[1]

@@ -22,7 +22,7 @@ import torch
 
 from cornu import regularizers
 from cornu.graph.layer import Layer, Weight
-from cornu.layers.recurrent.weights import RecurrentWeights
+from cornu.layers.recurrent.weights import RecurrentWeights, forget_bias_at_one
 from cornu.layers.recurrent.rnn import RNN
 from cornu.utils.validation import positive_int
 
@@ -168,13 +168,8 @@ class CuDNNLSTMCell(CuDNNCell):
     def _bias_initializer(self):
         if not self.unit_forget_bias:
             return self.bias_initializer
-        base, units = self.bias_initializer, self.units
-
-        def recurrent_forget_bias_at_one(shape, dtype=None):
-            def part(size):
-                return torch.as_tensor(base((size,), dtype=dtype), dtype=dtype)
-            return torch.cat([part(5 * units), torch.ones(units, dtype=dtype), part(2 * units)])
-        return recurrent_forget_bias_at_one
+        # the recurrent bias's forget block: the second of the second four
+        return forget_bias_at_one(self.bias_initializer, self.units, 5, 8)
 
     def call(self, inputs, states, training=None):
         h, c = torch.lstm_cell(inputs, (states[0], states[1]), *self.torch_parameters())

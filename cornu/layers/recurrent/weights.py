@@ -8,12 +8,32 @@ Example:
     >>> tuple(cell.kernel.shape), "kernel_regularizer" in cell.get_config()
     ((3, 8), True)
 """
+import torch
+
 from cornu import constraints, initializers, regularizers
 from cornu.graph.layer import KERAS_LAYOUT
 
 _KINDS = (("initializer", initializers), ("regularizer", regularizers),
           ("constraint", constraints))
 _WEIGHTS = ("kernel", "recurrent", "bias")
+
+
+def forget_bias_at_one(base, units, block, blocks):
+    """A bias initializer for ``unit_forget_bias``: ``base`` everywhere but block ``block`` of
+    ``blocks`` blocks of ``units``, which starts at 1 (the forget gate's bias).
+
+    Args:
+        base: the bias initializer of the other blocks.
+        units: the size of a block.
+        block: the index of the forget gate's block.
+        blocks: the number of blocks in the bias.
+    """
+    def initializer(shape, dtype=None):
+        def part(size):
+            return torch.as_tensor(base((size,), dtype=dtype), dtype=dtype)
+        return torch.cat([part(block * units), torch.ones(units, dtype=dtype),
+                          part((blocks - block - 1) * units)])
+    return initializer
 
 
 class RecurrentWeights:
