@@ -12,6 +12,35 @@ import pytest
 
 VENVS = Path(__file__).resolve().parents[2] / "bench" / ".venvs"
 
+# The end of a peer's writer script, which defines ``models`` ({name: (model, input spec)}),
+# ``rng``, ``out``, ``METRICS`` and ``save(model, name)``: each model gets random weights and
+# one Adam step, is saved, and its inputs and predictions go to ``name.npz`` (the peer's side
+# of ``save_trained``).
+PEER_WRITER_LOOP = r'''
+for name, (model, spec) in models.items():
+    if spec == "tokens":
+        x = [rng.integers(0, 20, (4, 6))]
+    elif isinstance(spec, list):
+        x = [rng.standard_normal((4,) + s).astype("float32") for s in spec]
+    else:
+        x = [rng.standard_normal((4,) + spec).astype("float32")]
+    model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
+                       for w in model.get_weights()])
+    model.compile("adam", "mse", metrics=METRICS)
+    inputs = x if len(x) > 1 else x[0]
+    model.fit(inputs, model.predict(inputs, verbose=0), epochs=1, verbose=0)
+    save(model, name)
+    np.savez(f"{out}/{name}.npz", *x, y=model.predict(inputs, verbose=0))
+'''
+
+# For a peer's reader script: the inputs cornu stored as ``name.npz`` (see ``inputs``).
+PEER_SAVED_INPUTS = r'''
+def saved_inputs(folder, name):
+    data = np.load(f"{folder}/{name}.npz")
+    x = [data[key] for key in data.files if key.startswith("arr_")]
+    return x if len(x) > 1 else x[0]
+'''
+
 
 def peer_python(venv):
     """The interpreter of a bench peer's virtual environment."""

@@ -8,7 +8,8 @@ import pytest
 
 from cornu import layers
 from cornu.models import Model, Sequential
-from tests.saving.peer_tier import (assert_model_file_loads, assert_peer_predictions,
+from tests.saving.peer_tier import (PEER_SAVED_INPUTS, PEER_WRITER_LOOP,
+                                    assert_model_file_loads, assert_peer_predictions,
                                     assert_weight_file_loads, peer_python, run_peer, save_trained,
                                     skip_without)
 
@@ -45,22 +46,13 @@ models = {
     "functional": (keras.Model([a, b], L.Dense(2, name="out")(
         L.concatenate([shared(a), shared(b)]))), [(4,), (4,)]),
 }
-for name, (model, spec) in models.items():
-    if spec == "tokens":
-        x = [rng.integers(0, 20, (4, 6))]
-    elif isinstance(spec, list):
-        x = [rng.standard_normal((4,) + s).astype("float32") for s in spec]
-    else:
-        x = [rng.standard_normal((4,) + spec).astype("float32")]
-    model.set_weights([rng.uniform(0.1, 0.5, w.shape).astype(w.dtype)
-                       for w in model.get_weights()])
-    model.compile("adam", "mse", metrics=["mae"])
-    inputs = x if len(x) > 1 else x[0]
-    model.fit(inputs, model.predict(inputs, verbose=0), epochs=1, verbose=0)
+METRICS = ["mae"]
+
+
+def save(model, name):
     model.save(f"{out}/{name}.keras")
     model.save_weights(f"{out}/{name}.weights.h5")
-    np.savez(f"{out}/{name}.npz", *x, y=model.predict(inputs, verbose=0))
-'''
+''' + PEER_WRITER_LOOP
 
 # Runs under Keras 3: loads cornu's files and saves the predictions and optimizer step count.
 KERAS3_READER = r'''
@@ -68,10 +60,9 @@ import sys
 import numpy as np
 import keras
 folder = sys.argv[1]
+''' + PEER_SAVED_INPUTS + r'''
 for name in sys.argv[2:]:
-    data = np.load(f"{folder}/{name}.npz")
-    x = [data[key] for key in data.files if key.startswith("arr_")]
-    x = x if len(x) > 1 else x[0]
+    x = saved_inputs(folder, name)
     model = keras.models.load_model(f"{folder}/{name}.keras")
     from_model = model.predict(x, verbose=0)
     model.load_weights(f"{folder}/{name}.weights.h5")
