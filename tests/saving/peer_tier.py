@@ -63,6 +63,14 @@ def run_peer(python, environment, script, *args):
     assert done.returncode == 0, done.stderr[-3000:]
 
 
+KERAS3_PYTHON = peer_python("keras3-torch")
+
+
+def run_keras3(script, *args):
+    """Runs ``script`` under Keras 3 on its torch backend."""
+    run_peer(KERAS3_PYTHON, {"KERAS_BACKEND": "torch"}, script, *args)
+
+
 def inputs(data):
     """The model inputs a ``.npz`` holds as ``arr_0``, ``arr_1`` ... (one array or a list)."""
     x = [data[key] for key in data.files if key.startswith("arr_")]

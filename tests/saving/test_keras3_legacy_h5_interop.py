@@ -15,12 +15,11 @@ import pytest
 
 from cornu import layers
 from cornu.models import Model, Sequential
-from tests.saving.peer_tier import (PEER_SAVED_INPUTS, PEER_WRITER_LOOP,
+from tests.saving.peer_tier import (KERAS3_PYTHON, PEER_SAVED_INPUTS, PEER_WRITER_LOOP,
                                     assert_model_file_loads, assert_peer_predictions,
-                                    assert_weight_file_loads, peer_python, run_peer, save_trained,
+                                    assert_weight_file_loads, run_keras3, save_trained,
                                     skip_without)
 
-KERAS3_PYTHON = peer_python("keras3-torch")
 pytestmark = skip_without(KERAS3_PYTHON, "Keras 3")
 
 NAMES = ["mlp", "convnet", "recurrent", "functional"]
@@ -75,10 +74,6 @@ for name in sys.argv[2:]:
     np.savez(f"{folder}/{name}_keras3.npz", from_model=from_model, from_weights=from_weights,
              optimizer=type(model.optimizer).__name__)
 '''
-
-
-def run_keras3(script, *args):
-    run_peer(KERAS3_PYTHON, {"KERAS_BACKEND": "torch"}, script, *args)
 
 
 @pytest.fixture(scope="module")
