@@ -192,12 +192,28 @@ def test_extract_refuses_path_traversal(tmp_path, maker, name):
     assert os.listdir(dest) == []
 
 
-def test_extract_refuses_symlink_out(tmp_path):
+def test_tar_member_with_an_absolute_name_is_refused(tmp_path):
+    archive = tmp_path / "absolute.tar"
+    with tarfile.open(archive, "w") as tar:
+        info = tarfile.TarInfo(str(tmp_path / "escaped.txt"))
+        info.size = 3
+        tar.addfile(info, io.BytesIO(b"bad"))
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    with pytest.raises(ValueError, match="outside the destination"):
+        extract_archive(str(archive), str(dest))
+    assert not (tmp_path / "escaped.txt").exists()
+    assert os.listdir(dest) == []
+
+
+@pytest.mark.parametrize("kind, target", [(tarfile.SYMTYPE, "../../etc/passwd"),
+                                          (tarfile.LNKTYPE, "../../outside")])
+def test_extract_refuses_links_out(tmp_path, kind, target):
     archive = tmp_path / "link.tar"
     with tarfile.open(archive, "w") as tar:
         info = tarfile.TarInfo("link")
-        info.type = tarfile.SYMTYPE
-        info.linkname = "../../etc/passwd"
+        info.type = kind
+        info.linkname = target
         tar.addfile(info)
     dest = tmp_path / "dest"
     with pytest.raises(ValueError, match="outside the destination"):
