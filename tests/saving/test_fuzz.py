@@ -26,9 +26,11 @@ SECONDS = 3.0
 CASE_SECONDS = 2
 
 
-def build():
-    model = Sequential([layers.Conv2D(4, 3, input_shape=(6, 6, 1)), layers.BatchNormalization(),
-                        layers.Flatten(), layers.Dense(3, activation="softmax")])
+def build(filters=4, side=6):
+    """A small compiled convnet with batch normalisation: the model the fuzz passes damage."""
+    model = Sequential([layers.Conv2D(filters, 3, input_shape=(side, side, 1)),
+                        layers.BatchNormalization(), layers.Flatten(),
+                        layers.Dense(3, activation="softmax")])
     model.compile("adam", "categorical_crossentropy", metrics=["accuracy"])
     return model
 

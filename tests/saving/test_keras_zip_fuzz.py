@@ -12,19 +12,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from cornu import layers
-from cornu.models import Sequential
-from tests.saving.test_fuzz import (CHANGED_MODEL, LOADED, OTHER_ERROR, REFUSED, damaged,
-                                    load_in_child)
+from tests.saving.test_fuzz import (CHANGED_MODEL, LOADED, OTHER_ERROR, REFUSED, build,
+                                    damaged, load_in_child)
 
 SECONDS = 3.0
-
-
-def build():
-    model = Sequential([layers.Conv2D(2, 3, input_shape=(5, 5, 1)), layers.BatchNormalization(),
-                        layers.Flatten(), layers.Dense(3, activation="softmax")])
-    model.compile("adam", "categorical_crossentropy", metrics=["accuracy"])
-    return model
 
 
 def damaged_json(data, chooser):
@@ -39,7 +30,7 @@ def damaged_json(data, chooser):
 @pytest.fixture(scope="module")
 def original(tmp_path_factory):
     folder = tmp_path_factory.mktemp("archive")
-    model = build()
+    model = build(filters=2, side=5)
     rng = np.random.default_rng(0)
     model.fit(rng.standard_normal((4, 5, 5, 1)), np.eye(3)[rng.integers(0, 3, 4)], verbose=0)
     model.save(str(folder / "model.keras"))
@@ -49,7 +40,7 @@ def original(tmp_path_factory):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="each case runs in a forked process")
 def test_damaged_archives_load_or_raise_saved_file_error(tmp_path, original):
     chooser = random.Random(11)
-    target = build()
+    target = build(filters=2, side=5)
     deadline = time.monotonic() + SECONDS
     outcomes = []
     while time.monotonic() < deadline:
