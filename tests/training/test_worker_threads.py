@@ -32,9 +32,16 @@ def two_threads():
     torch.set_num_threads(previous)
 
 
-def test_team_flushing_reaches_every_worker_and_can_be_undone(two_threads):
-    if not set_team_flush_denormal(True, 2):
+@pytest.fixture
+def unflushed_team(two_threads):
+    """Two threads whose workers compute on denormals; skips where torch's OpenMP runtime is
+    not libgomp (``set_team_flush_denormal`` cannot reach the workers there)."""
+    if not set_team_flush_denormal(False, 2):
         pytest.skip("torch's OpenMP runtime here is not libgomp")
+
+
+def test_team_flushing_reaches_every_worker_and_can_be_undone(unflushed_team):
+    set_team_flush_denormal(True, 2)
     try:
         torch.set_flush_denormal(True)
         assert denormals_kept() == 0
@@ -44,9 +51,7 @@ def test_team_flushing_reaches_every_worker_and_can_be_undone(two_threads):
     assert denormals_kept() == SIZE
 
 
-def test_the_calling_thread_alone_leaves_workers_on_denormals(two_threads):
-    if not set_team_flush_denormal(False, 2):
-        pytest.skip("torch's OpenMP runtime here is not libgomp")
+def test_the_calling_thread_alone_leaves_workers_on_denormals(unflushed_team):
     torch.set_flush_denormal(True)
     try:
         kept = denormals_kept()
@@ -60,9 +65,7 @@ class Probe(Callback):
         self.kept = denormals_kept()
 
 
-def test_fit_flushes_on_its_workers_while_it_trains_only(two_threads):
-    if not set_team_flush_denormal(False, 2):
-        pytest.skip("torch's OpenMP runtime here is not libgomp")
+def test_fit_flushes_on_its_workers_while_it_trains_only(unflushed_team):
     model = Sequential([layers.Dense(256, input_shape=(512,)), layers.Dense(1)])
     model.compile("sgd", "mse")
     probe = Probe()
