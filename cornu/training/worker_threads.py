@@ -17,6 +17,7 @@ Example:
     True
 """
 import ctypes
+import functools
 import os
 
 import torch
@@ -33,23 +34,22 @@ def _flush_off(_):
 
 
 _CALLBACKS = {True: _CALLBACK_TYPE(_flush_on), False: _CALLBACK_TYPE(_flush_off)}
-_LIBGOMP = []
 
 
+@functools.cache
 def _libgomp():
-    """torch's libgomp (loaded already: opening it again returns the same library), or None."""
-    if not _LIBGOMP:
-        path = os.path.join(os.path.dirname(torch.__file__), "lib", "libgomp.so.1")
-        try:
-            library = ctypes.CDLL(path) if torch.backends.openmp.is_available() else None
-            entry = getattr(library, "GOMP_parallel", None)
-        except OSError:
-            entry = None
-        if entry is not None:
-            entry.argtypes = [_CALLBACK_TYPE, ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint]
-            entry.restype = None
-        _LIBGOMP.append(entry)
-    return _LIBGOMP[0]
+    """torch's libgomp ``GOMP_parallel`` (the library is loaded already: opening it again
+    returns the same one), or None."""
+    path = os.path.join(os.path.dirname(torch.__file__), "lib", "libgomp.so.1")
+    try:
+        library = ctypes.CDLL(path) if torch.backends.openmp.is_available() else None
+        entry = getattr(library, "GOMP_parallel", None)
+    except OSError:
+        return None
+    if entry is not None:
+        entry.argtypes = [_CALLBACK_TYPE, ctypes.c_void_p, ctypes.c_uint, ctypes.c_uint]
+        entry.restype = None
+    return entry
 
 
 def set_team_flush_denormal(on, threads):
