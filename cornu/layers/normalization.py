@@ -115,14 +115,22 @@ class BatchNormalization(Layer):
         self._frozen = not (parent_trainable and self._trainable)
 
     def call(self, inputs, training=None):
-        x = inputs.movedim(self._feature_axis, 1)
+        y = self.normalize_features_first(inputs.movedim(self._feature_axis, 1), training)
+        return y.movedim(1, self._feature_axis)
+
+    def normalize_features_first(self, x, training):
+        """The normalisation of ``x`` whose features are on axis 1; a new tensor, features on
+        axis 1 too (the moving statistics move while training).
+
+        Args:
+            x: the inputs, the feature axis moved to axis 1.
+            training: whether the call trains (a frozen layer always infers).
+        """
         training = bool(training) and not self._frozen
         if training and x.numel() // x.shape[1] == 1:
-            y = self._normalize_single_sample(x)
-        else:
-            y = F.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta,
-                             training=training, momentum=1.0 - self.momentum, eps=self.epsilon)
-        return y.movedim(1, self._feature_axis)
+            return self._normalize_single_sample(x)
+        return F.batch_norm(x, self.moving_mean, self.moving_variance, self.gamma, self.beta,
+                            training=training, momentum=1.0 - self.momentum, eps=self.epsilon)
 
     def _normalize_single_sample(self, x):
         """Training on one value per feature: variance 0 (torch refuses; Keras computes it)."""

@@ -54,12 +54,19 @@ class Pooling(Layer):
 
     def call(self, inputs):
         x = geometry.to_channels_first(inputs, self.data_format)
+        return geometry.from_channels_first(self.pool_channels_first(x), self.data_format)
+
+    def pool_channels_first(self, x):
+        """The pooling of a channels-first tensor ``(N, C, *spatial)``, channels first too.
+
+        Args:
+            x: the tensor.
+        """
         if self.padding == "same":
             pads = same_pads(x.shape[2:], self.pool_size, self.strides)
         else:
             pads = ((0, 0),) * self.rank
-        y = type(self).pool(x, self.pool_size, self.strides, pads)
-        return geometry.from_channels_first(y, self.data_format)
+        return type(self).pool(x, self.pool_size, self.strides, pads)
 
     def get_config(self):
         return {**super().get_config(), "pool_size": self.pool_size, "padding": self.padding,

@@ -16,7 +16,7 @@ from cornu.models.sequential import Sequential
 from cornu.saving.api import load_model, save_model
 from cornu.saving.json_format import model_from_config, model_from_json, model_from_yaml
 from cornu.saving.registry import register_model
-from cornu.training.accelerators.dense.admission import register_graph_model
+from cornu.training.accelerators.graph_models import register_graph_model
 
 register_model(Model)
 register_model(Model, "Functional")  # tf.keras's name for graph models

@@ -13,11 +13,12 @@ Example:
     'dense-graph'
 """
 from cornu.training.accelerators.dense.step import DenseGraphStep
+from cornu.training.accelerators.relu_fusion.step import ReluFusionStep
 from cornu.training.steps.compiled import CompiledStep
 from cornu.training.steps.reference import ReferenceStep
 
 #: Accelerated steps, asked in order; each has ``admit(model, objective, optimizer)``.
-ACCELERATORS = (DenseGraphStep,)
+ACCELERATORS = (DenseGraphStep, ReluFusionStep)
 
 
 def select_step(model, objective, optimizer, run_eagerly=False, jit_compile=False,

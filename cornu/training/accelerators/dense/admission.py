@@ -22,12 +22,7 @@ from cornu.layers.core import Activation, Dense, Dropout
 from cornu.layers.merge import Add, Concatenate
 from cornu.training.accelerators.dense.loss_gradient import SUPPORTED_LOSSES
 from cornu.training.accelerators.dense.ops import ACTIVATIONS
-
-#: The id of the model input in a plan.
-INPUT = "input"
-
-# model class -> function(model) -> [(layer, input ids, output id, output shape)], or None.
-_GRAPH_MODELS = {}
+from cornu.training.accelerators.graph_models import INPUT, is_graph_model, layer_calls
 
 _KINDS = {Dense: "dense", Activation: "activation", Dropout: "dropout",
           Concatenate: "concatenate", Add: "add"}
@@ -49,19 +44,6 @@ class PlanNode:
     def __init__(self, kind, layer, activation, inputs, output):
         self.kind, self.layer, self.activation = kind, layer, activation
         self.inputs, self.output = list(inputs), output
-
-
-def register_graph_model(cls, graph_of):
-    """Registers a model class (exactly) whose instances the step may take.
-
-    Args:
-        cls: the model class.
-        graph_of: ``function(model) -> [(layer, input ids, output id, output shape), ...]`` in
-            run order, the model input having id ``INPUT``, the last output being the model's;
-            or None when the model is not a graph of single-output calls from one input, each
-            layer called once.
-    """
-    _GRAPH_MODELS[cls] = graph_of
 
 
 def _node(layer, inputs, output):
@@ -151,12 +133,11 @@ def graph_plan(model, objective):
         model: the model.
         objective: its ``CompiledObjective``.
     """
-    graph_of = _GRAPH_MODELS.get(type(model))
-    if graph_of is None:
+    if not is_graph_model(model):
         return None, f"the model is a {type(model).__name__}, not a registered model class"
     if model._losses:
         return None, "the model has losses added with add_loss"
-    calls = graph_of(model)
+    calls = layer_calls(model)
     if not calls:
         return None, "the model is not a graph of single calls from one input to one output"
     if len(objective.loss_fns) != 1 or objective.loss_fns[0] not in SUPPORTED_LOSSES \

@@ -17,7 +17,8 @@ import torch
 
 from cornu.graph.call_context import phase_or
 from cornu.kernels.openblas import numpy_blas_one_thread
-from cornu.training.accelerators.dense.admission import INPUT, graph_plan
+from cornu.training.accelerators.dense.admission import graph_plan
+from cornu.training.accelerators.graph_models import INPUT
 from cornu.training.accelerators.dense.loss_gradient import OutputGradient
 from cornu.training.accelerators.dense.ops import AddOp, ConcatenateOp, DenseOp, DropoutOp
 from cornu.training.steps.reference import ReferenceStep
