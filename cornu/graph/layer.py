@@ -49,14 +49,28 @@ class Weight:
 
     Args:
         permutation: axes order turning the Keras layout into the torch one, or None.
+        memory_order: the stored axes from outermost to innermost in memory, or None for
+            torch's default (row-major); e.g. ``(0, 2, 3, 1)`` keeps a ``(out, in, kh, kw)``
+            kernel ``channels_last``, as oneDNN wants it for ``channels_last`` data.
 
     Example:
         >>> Weight((1, 0)).from_keras(torch.zeros(2, 3)).shape
         torch.Size([3, 2])
+        >>> Weight((1, 0), memory_order=(1, 0)).store(torch.zeros(2, 3)).stride()
+        (1, 3)
     """
 
-    def __init__(self, permutation=None):
+    def __init__(self, permutation=None, memory_order=None):
         self.permutation = permutation
+        self.memory_order = memory_order
+
+    def store(self, value):
+        """Keras-layout tensor -> a new tensor in the stored layout and memory order."""
+        stored = self.from_keras(value)
+        if self.memory_order is None:
+            return stored.contiguous()
+        order = self.memory_order
+        return stored.permute(order).contiguous().permute(tuple(np.argsort(order)))
 
     def from_keras(self, value):
         """Keras-layout tensor -> stored tensor."""
@@ -156,7 +170,7 @@ class Layer(torch.nn.Module):
         dtype = torch_dtype(dtype or self.dtype)
         initializer = initializers_module.get(initializer or "glorot_uniform")
         value = torch.as_tensor(initializer(shape, dtype=dtype), dtype=dtype)
-        param = torch.nn.Parameter(layout.from_keras(value).contiguous(),
+        param = torch.nn.Parameter(layout.store(value),
                                    requires_grad=bool(trainable and self._trainable))
         attr = name
         while attr in self._parameters:

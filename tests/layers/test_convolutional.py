@@ -71,6 +71,26 @@ def test_set_weights_takes_and_get_weights_gives_the_keras_layout(make, shape):
         np.testing.assert_array_equal(got, want)
 
 
+@pytest.mark.parametrize("make, shape, innermost", [
+    (lambda: layers.Conv2D(4, (3, 2)), (1, 6, 5, 3), 1),
+    (lambda: layers.Conv1D(4, 3), (1, 6, 3), 1),
+    (lambda: layers.Conv3D(2, (1, 2, 3)), (1, 3, 4, 5, 3), 1),
+    (lambda: layers.Conv2DTranspose(4, (3, 2)), (1, 3, 3, 3), 1),
+    (lambda: layers.Conv2D(4, (3, 2), data_format="channels_first"), (1, 3, 6, 5), -1),
+])
+def test_a_channels_last_kernel_is_stored_channels_last_and_shown_in_the_keras_layout(
+        make, shape, innermost):
+    layer = make()
+    layer(torch.zeros(shape))
+    # the stored axis 1 (in, or out for a transpose) is innermost in memory for channels_last
+    assert layer.kernel.stride(innermost) == 1
+    keras_kernel = np.arange(layer.kernel.numel(), dtype="float32").reshape(
+        layer.get_weights()[0].shape)
+    layer.set_weights([keras_kernel] + layer.get_weights()[1:])
+    np.testing.assert_array_equal(layer.get_weights()[0], keras_kernel)
+    assert layer.kernel.stride(innermost) == 1
+
+
 def test_keras_kernel_shapes():
     conv = layers.Conv2D(8, (3, 2))
     conv(torch.zeros(1, 5, 5, 4))

@@ -19,14 +19,20 @@ from cornu.layers.convolutional import geometry
 from cornu.utils.validation import positive_int
 
 
-def kernel_layout(rank):
+def kernel_layout(rank, data_format=None):
     """Keras's kernel layout ``(*window, in, out)`` stored as torch's ``(out, in, *window)``
-    (transposed convolutions: Keras ``(*window, out, in)`` as torch ``(in, out, *window)``).
+    (transposed convolutions: Keras ``(*window, out, in)`` as torch ``(in, out, *window)``);
+    for ``channels_last`` data, ``channels_last`` in memory too (``in`` innermost), which
+    spares oneDNN a reordered copy of the kernel in each pass.
 
     Args:
         rank: the number of spatial axes.
+        data_format: the layer's ``data_format``, or None for torch's default memory order.
     """
-    return Weight((rank + 1, rank) + tuple(range(rank)))
+    memory_order = None
+    if data_format == "channels_last":
+        memory_order = (0,) + tuple(range(2, rank + 2)) + (1,)
+    return Weight((rank + 1, rank) + tuple(range(rank)), memory_order)
 
 
 def conv_pads(padding, spatial, kernel, strides, dilation):
@@ -145,7 +151,7 @@ class Conv(Layer):
         return self.add_weight("kernel", shape, initializer=self.kernel_initializer,
                                regularizer=self.kernel_regularizer,
                                constraint=self.kernel_constraint,
-                               layout=kernel_layout(self.rank))
+                               layout=kernel_layout(self.rank, self.data_format))
 
     def output_spatial(self, spatial):
         """The output's spatial sizes for the input's (None entries stay None)."""
