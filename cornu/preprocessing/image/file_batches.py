@@ -13,6 +13,7 @@ import numpy as np
 
 from cornu.preprocessing.image.choices import (CHANNELS, COLOR_MODES, check_choice,
                                                resolve_data_format, resolve_dtype)
+from cornu.preprocessing.image.decoded import DecodedImages
 from cornu.preprocessing.image.files import (INTERPOLATIONS, array_to_img, img_to_array,
                                              load_img)
 from cornu.preprocessing.image.iterator import Iterator
@@ -94,11 +95,15 @@ class FileBatchIterator(Iterator):
         return self._filepaths
 
     def _load(self, path):
-        img = load_img(path, color_mode=self.color_mode, target_size=self.target_size,
-                       interpolation=self.interpolation)
-        x = img_to_array(img, data_format=self.data_format, dtype=self.dtype)
-        img.close()
-        return x
+        if "_decoded" not in self.__dict__:  # each iterator its own (see ``DecodedImages``)
+            self._decoded = DecodedImages()
+        pixels = self._decoded.get(path, self._decode)
+        x = img_to_array(pixels, data_format=self.data_format, dtype=self.dtype)
+        return x.copy() if np.shares_memory(x, pixels) else x  # the kept pixels stay as read
+
+    def _decode(self, path):
+        return load_img(path, color_mode=self.color_mode, target_size=self.target_size,
+                        interpolation=self.interpolation)
 
     def _get_batches_of_transformed_samples(self, index_array):
         batch_x = np.zeros((len(index_array),) + self.image_shape, dtype=self.dtype)
