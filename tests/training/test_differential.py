@@ -8,17 +8,14 @@ optimizers with their options, regularizers, constraints, class and sample weigh
 under each learning phase, Activation layers, functional chains, graphs with branches
 (Concatenate, Add, and merges no accelerator takes), shared layers and user subclasses.
 """
-import contextlib
-
 import numpy as np
 import pytest
-import torch
 
 from cornu import backend as K
 from cornu import constraints, layers, optimizers, regularizers
 from cornu.models import Model, Sequential
-from cornu.training.steps import select
 from cornu.utils.random import set_random_seed
+from tests.training.differential import disagreements
 
 CASES = 240
 GRAPH_CASES = 120
@@ -195,7 +192,7 @@ def data(config):
     return x, y.astype("float32"), weights
 
 
-def train(config, accelerate):
+def train(config):
     """History, weights, evaluate and predict of the model trained from a fixed seed."""
     K.clear_session()
     set_random_seed(config["samples"] + 31 * config["inputs"])
@@ -214,16 +211,6 @@ def train(config, accelerate):
     return step, history.history, model.get_weights(), np.atleast_1d(evaluated), predicted
 
 
-@contextlib.contextmanager
-def reference_only():
-    saved = select.ACCELERATORS
-    select.ACCELERATORS = ()
-    try:
-        yield
-    finally:
-        select.ACCELERATORS = saved
-
-
 def close(a, b):
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return a.shape == b.shape and np.allclose(a, b, rtol=2e-3, atol=2e-5, equal_nan=True)
@@ -232,24 +219,18 @@ def close(a, b):
 @pytest.mark.parametrize("make, count", [(case, CASES), (graph_case, GRAPH_CASES)],
                          ids=["stacks", "graphs"])
 def test_every_step_computes_what_the_reference_step_computes(make, count):
-    admitted, failures = 0, []
-    for index in range(count):
-        config = make(index)
-        step, history, weights, evaluated, predicted = train(config, accelerate=True)
-        with reference_only():
-            ref_step, ref_history, ref_weights, ref_evaluated, ref_predicted = train(
-                config, accelerate=False)
-        assert ref_step == "reference"
-        admitted += step != "reference"
-        same = (list(history) == list(ref_history)
+    def same(results, reference):
+        (history, weights, evaluated, predicted), (ref_history, ref_weights, ref_evaluated,
+                                                   ref_predicted) = results, reference
+        return (list(history) == list(ref_history)
                 and all(close(history[k], ref_history[k]) for k in history)
                 and len(weights) == len(ref_weights)
                 and all(close(a, b) for a, b in zip(weights, ref_weights))
                 and close(evaluated, ref_evaluated) and close(predicted, ref_predicted))
-        if not same:
-            failures.append((index, step, config))
+
+    steps, failures = disagreements([make(index) for index in range(count)], train, same)
     assert failures == []
-    assert admitted >= count // 4  # the accelerator was really exercised
+    assert sum(step != "reference" for step in steps) >= count // 4  # accelerators exercised
 
 
 def test_the_generated_models_cover_what_the_accelerator_must_refuse():

@@ -11,8 +11,8 @@ from cornu import layers, regularizers
 from cornu.layers.convolutional import geometry
 from cornu.models import Model, Sequential
 from cornu.training.accelerators.relu_fusion.groups import ReluGroup, fused_schedule
-from cornu.training.steps import select
 from cornu.utils.random import set_random_seed
+from tests.training.differential import disagreements, reference_only
 
 CASES = 160
 CONV = {1: layers.Conv1D, 2: layers.Conv2D, 3: layers.Conv3D}
@@ -34,16 +34,6 @@ def regularized_relu():
     layer = layers.Activation("relu")
     layer.activity_regularizer = regularizers.l1(0.01)
     return layer
-
-
-@contextlib.contextmanager
-def reference_only():
-    saved = select.ACCELERATORS
-    select.ACCELERATORS = ()
-    try:
-        yield
-    finally:
-        select.ACCELERATORS = saved
 
 
 def group_names(model):
@@ -327,21 +317,16 @@ def train(config):
 
 
 def test_generated_convnets_train_bit_for_bit_as_on_the_reference_step():
-    admitted, failures = 0, []
-    for index in range(CASES):
-        config = case(index)
-        step, losses, weights, evaluated, predicted = train(config)
-        with reference_only():
-            ref_step, ref_losses, ref_weights, ref_evaluated, ref_predicted = train(config)
-        assert ref_step == "reference"
-        admitted += step == "fused-relu"
-        same = (losses == ref_losses and evaluated == ref_evaluated
+    def same(results, reference):
+        (losses, weights, evaluated, predicted), (ref_losses, ref_weights, ref_evaluated,
+                                                  ref_predicted) = results, reference
+        return (losses == ref_losses and evaluated == ref_evaluated
                 and all(np.array_equal(a, b) for a, b in zip(weights, ref_weights))
                 and np.array_equal(predicted, ref_predicted))
-        if not same:
-            failures.append((index, step, config))
+
+    steps, failures = disagreements([case(index) for index in range(CASES)], train, same)
     assert failures == []
-    assert admitted >= CASES // 3  # the step was really exercised
+    assert steps.count("fused-relu") >= CASES // 3  # the step was really exercised
 
 
 def test_the_generated_convnets_cover_what_the_step_must_refuse_and_fold():
