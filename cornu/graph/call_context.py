@@ -60,6 +60,25 @@ def leave(token):
     _CURRENT.context = token
 
 
+def call_in_mode(training, function, *args):
+    """``function(*args)`` inside a call context of mode ``training``: the current context when
+    it has that mode, else a new one whose added losses go to the current one's.
+
+    Args:
+        training: the training mode of the call.
+        function: what to call.
+        *args: its arguments.
+    """
+    outer = _CURRENT.context
+    if outer is not None and outer.training == training:
+        return function(*args)
+    token = enter(CallContext(training, None if outer is None else outer.losses))
+    try:
+        return function(*args)
+    finally:
+        leave(token)
+
+
 def phase_or(default):
     """The learning phase when one is in force (fed or fixed), else ``default``.
 

@@ -89,16 +89,7 @@ def run_layer(layer, inputs, training=None, mask=None, kwargs=None):
     else:
         arguments = _NO_ARGUMENTS
     layer.__dict__["_call_losses"] = NO_LOSSES  # this call's own losses (see Layer.add_loss)
-    outer = call_context.current_context()
-    if outer is not None and outer.training == training:
-        outputs = _call(layer, inputs, arguments)  # the enclosing context serves as it is
-    else:  # a context with this call's mode, collecting into the enclosing one's losses
-        token = call_context.enter(call_context.CallContext(
-            training, None if outer is None else outer.losses))
-        try:
-            outputs = _call(layer, inputs, arguments)
-        finally:
-            call_context.leave(token)
+    outputs = call_context.call_in_mode(training, _call, layer, inputs, arguments)
     if mask is not None or signature.computes_mask:
         _attach_masks(layer, signature, inputs, outputs, mask)
     return outputs

@@ -25,9 +25,10 @@ Example:
     ['ReluGroup', 'LayerCall']
 """
 from cornu import activations
-from cornu.graph.call_context import CallContext, current_context, enter, leave, resolve_training
+from cornu.graph.call_context import call_in_mode, resolve_training
 from cornu.graph.layer_call import NO_LOSSES, run_layer
 from cornu.layers.advanced_activations import ReLU
+from cornu.layers.convolutional import geometry
 from cornu.layers.convolutional.conv import Conv1D, Conv2D, Conv3D
 from cornu.layers.core import Activation
 from cornu.layers.normalization import BatchNormalization
@@ -52,7 +53,8 @@ def is_plain_relu(layer):
 
 
 def _channel_axis(rank, data_format):
-    return rank + 1 if data_format == "channels_last" else 1
+    """The channel axis of ``rank``-d data in ``data_format``, counted from the front."""
+    return geometry.channel_axis(data_format) % (rank + 2)
 
 
 class LayerCall:
@@ -150,14 +152,7 @@ class FusedSchedule:
         """
         training = resolve_training(None)
         model.__dict__["_call_losses"] = NO_LOSSES
-        outer = current_context()
-        if outer is not None and outer.training == training:
-            return self._run(x, training)
-        token = enter(CallContext(training, None if outer is None else outer.losses))
-        try:
-            return self._run(x, training)
-        finally:
-            leave(token)
+        return call_in_mode(training, self._run, x, training)
 
     def _run(self, x, training):
         values = {INPUT: x}
