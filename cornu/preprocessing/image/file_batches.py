@@ -88,6 +88,7 @@ class FileBatchIterator(Iterator):
                       subset_fractions(subset, validation_split_of(image_data_generator,
                                                                    subset)))
         self.dtype = resolve_dtype(dtype)
+        self._decoded = DecodedImages()  # pixels kept for later epochs
 
     @property
     def filepaths(self):
@@ -95,8 +96,6 @@ class FileBatchIterator(Iterator):
         return self._filepaths
 
     def _load(self, path):
-        if "_decoded" not in self.__dict__:  # each iterator its own (see ``DecodedImages``)
-            self._decoded = DecodedImages()
         pixels = self._decoded.get(path, self._decode)
         x = img_to_array(pixels, data_format=self.data_format, dtype=self.dtype)
         return x.copy() if np.shares_memory(x, pixels) else x  # the kept pixels stay as read
