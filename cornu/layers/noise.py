@@ -12,8 +12,9 @@ import torch
 
 from cornu.graph.input_spec import InputSpec
 from cornu.graph.layer import Layer
+from cornu.kernels.dropout import dropout_mask
 from cornu.layers.convolutional import geometry
-from cornu.layers.core import Dropout, dropout_mask
+from cornu.layers.core import Dropout
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946

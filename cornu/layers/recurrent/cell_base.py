@@ -10,7 +10,7 @@ Example:
 from cornu import activations
 from cornu.graph.call_context import resolve_training
 from cornu.graph.layer import Layer
-from cornu.layers.core import dropout_mask
+from cornu.kernels.dropout import dropout_mask
 from cornu.layers.recurrent.weights import RecurrentWeights
 from cornu.utils.validation import positive_int
 

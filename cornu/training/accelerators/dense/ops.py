@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from cornu import activations
-from cornu.layers.core import dropout_mask
+from cornu.kernels.dropout import dropout_mask
 from cornu.kernels.linear import (numpy_max_rows, numpy_threaded_rows, onednn_linear,
                                   onednn_min_rows)
 
