@@ -8,6 +8,9 @@ Every (workload, peer) pair runs in a fresh process with the peer's own interpre
 project venv (.venv), the others in bench/.venvs/<peer> (made by bench/setup.sh). A peer without its
 venv is reported as 'not installed'. Runs are interleaved (for each repeat, for each workload, every
 peer in turn) so that background load spreads over all peers; a cell shows the median over repeats.
+The rows timed by epoch go further: every peer's process starts at once, then they take turns
+epoch by epoch (one trains while the others wait), so that the machine's drift over minutes
+falls on all of them alike (`--one-at-a-time` runs those rows one process after another too).
 The table goes to stdout, a Markdown copy to bench/results/latest.md and the raw runs to
 bench/results/latest.json. Needs only the standard library.
 """
@@ -18,6 +21,8 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +31,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 WORKLOAD_DIR = BENCH / "workloads"
 RESULT_PREFIX = "BENCH-RESULT "
+TURN_LINE = "BENCH-TURN"  # what a workload prints before each epoch of a run by turns
 
 # peer -> interpreter, workload script, environment for that script
 PEERS = {
@@ -76,6 +82,9 @@ SLOWDOWNS = {"mnist_busy_slowdown": ("busy / quiet MNIST epoch (mnist_busy / mni
              "images_jpeg_cost": ("JPEG folder epoch / array epoch (images_jpeg / images_arrays)",
                                   "images_jpeg", "images_arrays")}
 IMPORT_PROCESSES = 3  # fresh processes per repeat for the import row (after one untimed warm-up)
+# Rows timed as one whole fit or as calls, not by epoch: they run one process at a time. So do
+# the rows with competing processes, which would run through the other peers' turns.
+NOT_BY_TURNS = {"mlp981", "mlp981_ref", "predict1", "import", *COMPETING}
 RUN_TIMEOUT_S = 900
 
 
@@ -91,6 +100,8 @@ def parse_args(argv):
                         help="mlp981 with 100 epochs and fewer epochs for the per-epoch rows")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
                         help="intra-op threads given to every framework (default: all cores)")
+    parser.add_argument("--one-at-a-time", action="store_true",
+                        help="run the per-epoch rows one process after another instead of by turns")
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "latest.md",
                         help="where the Markdown table goes (raw runs go beside it as .json)")
     args = parser.parse_args(argv)
@@ -109,24 +120,103 @@ def pick(text, known, flag):
     return names
 
 
-def run_once(peer, workload, args):
-    """One fresh process of one peer on one workload; returns the parsed result dict."""
+def peer_command(peer, workload, args):
+    """The command line and environment of one peer's process on one workload."""
     spec = PEERS[peer]
     threads = str(args.threads)
     env = dict(os.environ, **spec["env"], PYTHONHASHSEED="0", OMP_NUM_THREADS=threads,
                MKL_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads)
     command = [str(spec["python"]), str(WORKLOAD_DIR / spec["script"]), "--framework", peer,
                "--workload", workload, "--threads", threads] + (["--quick"] if args.quick else [])
+    return command, env
+
+
+def parse_result(stdout_lines, returncode, stderr_text):
+    """The result dict a workload printed, or an error dict with the last line of its stderr."""
+    lines = [line for line in stdout_lines if line.startswith(RESULT_PREFIX)]
+    if not lines:
+        tail = (stderr_text.strip().splitlines() or ["no output"])[-1]
+        return {"error": f"exit {returncode}: {tail[:300]}"}
+    return json.loads(lines[-1][len(RESULT_PREFIX):])
+
+
+def run_once(peer, workload, args):
+    """One fresh process of one peer on one workload; returns the parsed result dict."""
+    command, env = peer_command(peer, workload, args)
     try:
         done = subprocess.run(command, cwd=WORKLOAD_DIR, env=env, capture_output=True, text=True,
                               timeout=RUN_TIMEOUT_S)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {RUN_TIMEOUT_S} s"}
-    lines = [line for line in done.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if not lines:
-        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return {"error": f"exit {done.returncode}: {tail[:300]}"}
-    return json.loads(lines[-1][len(RESULT_PREFIX):])
+    return parse_result(done.stdout.splitlines(), done.returncode, done.stderr)
+
+
+class TurnTaker:
+    """One peer's process in a run by turns: it prints `TURN_LINE` before each epoch and
+    waits for a line on its stdin before training it."""
+
+    def __init__(self, peer, workload, args):
+        command, env = peer_command(peer, workload, args)
+        self.errors = tempfile.TemporaryFile(mode="w+")  # a file: a full pipe would block it
+        self.process = subprocess.Popen(command, cwd=WORKLOAD_DIR, env=dict(env, BENCH_TURNS="1"),
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.errors, text=True)
+        self.lines = []
+        self.result = None
+
+    def next_turn(self):
+        """Reads until the process waits for its next epoch (True) or has ended (False)."""
+        for line in self.process.stdout:
+            line = line.rstrip("\n")
+            if line == TURN_LINE:
+                return True
+            self.lines.append(line)
+        self.process.wait()
+        self.errors.seek(0)
+        self.result = parse_result(self.lines, self.process.returncode, self.errors.read())
+        self.errors.close()
+        return False
+
+    def go(self):
+        """Lets the waiting process train one epoch; returns whether it waits for another."""
+        try:
+            self.process.stdin.write("go\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            pass  # it has ended: next_turn reads its result or error
+        return self.next_turn()
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+
+
+def run_in_turns(peers, workload, args):
+    """One repeat of a per-epoch row on `peers`: their processes start together, then train one
+    at a time, epoch by epoch, in an order that reverses every round. Returns {peer: result}."""
+    takers = {peer: TurnTaker(peer, workload, args) for peer in peers}
+    timed_out = threading.Event()
+
+    def stop_all():
+        timed_out.set()
+        for taker in takers.values():
+            taker.kill()
+
+    watchdog = threading.Timer(RUN_TIMEOUT_S * len(peers), stop_all)
+    watchdog.start()
+    try:
+        waiting = [peer for peer in peers if takers[peer].next_turn()]
+        while waiting:
+            waiting = [peer for peer in waiting if takers[peer].go()][::-1]
+    finally:
+        watchdog.cancel()
+        for taker in takers.values():
+            taker.kill()
+            taker.process.stdin.close()
+    if timed_out.is_set():
+        return {peer: {"error": f"timed out after {RUN_TIMEOUT_S * len(peers)} s (by turns)"}
+                for peer in peers}
+    return {peer: takers[peer].result for peer in peers}
 
 
 def competing_processes(count):
@@ -168,17 +258,29 @@ def collect(args):
     total, count = len(present) * len(args.only) * args.repeat, 0
     for repeat in range(args.repeat):
         for workload in args.only:
+            if by_turns(workload, args):
+                runners = [peer for peer in present if peer in ROW_PEERS.get(workload, PEERS)]
+                started = time.perf_counter()
+                results = run_in_turns(runners if repeat % 2 == 0 else runners[::-1], workload, args)
             for peer in present:
                 count += 1
-                started = time.perf_counter()
-                results = run_pair(peer, workload, args)
-                runs[peer][workload].extend(results)
-                if results[-1].get("skipped"):
+                if by_turns(workload, args):
+                    found = [results[peer]] if peer in results else [{"skipped": True}]
+                else:
+                    started = time.perf_counter()
+                    found = run_pair(peer, workload, args)
+                runs[peer][workload].extend(found)
+                if found[-1].get("skipped"):
                     continue
-                shown = results[-1].get("error") or format_value(median_value(results), results[-1])
+                shown = found[-1].get("error") or format_value(median_value(found), found[-1])
                 log(f"[{count}/{total}] {workload:<10} {peer:<12} {shown}"
                     f"  ({time.perf_counter() - started:.0f} s)")
     return runs, missing
+
+
+def by_turns(workload, args):
+    """Whether the peers take turns epoch by epoch on this row (see `run_in_turns`)."""
+    return not args.one_at_a_time and workload not in NOT_BY_TURNS
 
 
 def median_value(results):

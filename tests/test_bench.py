@@ -25,9 +25,9 @@ def load_driver():
 run = load_driver()
 
 
-def driver_args(tmp_path, peers, only, quick=False):
+def driver_args(tmp_path, peers, only, quick=False, one_at_a_time=False):
     return SimpleNamespace(peers=peers, only=only, repeat=1, quick=quick, threads=2,
-                           out=tmp_path / "latest.md", load_before=0.0)
+                           one_at_a_time=one_at_a_time, out=tmp_path / "latest.md", load_before=0.0)
 
 
 @pytest.mark.parametrize("workload,x_shape,y_shape", [
@@ -163,3 +163,62 @@ def test_competing_processes_are_started_and_stopped():
     assert all(process.poll() is None for process in processes)
     run.stop(processes)
     assert all(process.poll() is not None for process in processes)
+
+
+FAKE_PEER = """
+import sys, time
+sys.path.insert(0, {workloads!r})
+from harness import emit, wait_for_turn
+name = sys.argv[sys.argv.index("--framework") + 1]
+with open({log!r}, "a") as log:
+    for epoch in range(3):
+        wait_for_turn()
+        if name == {failing!r} and epoch == 1:
+            raise SystemExit("boom")
+        log.write(f"{{name}} {{epoch}} start\\n"); log.flush()
+        time.sleep(0.05)
+        log.write(f"{{name}} {{epoch}} end\\n"); log.flush()
+emit({{"value": 0.5, "unit": "s/epoch"}})
+"""
+
+
+def fake_peers(tmp_path, monkeypatch, failing=None):
+    """cornu and torch as a script that logs each epoch's start and end; returns the log path."""
+    log = tmp_path / "epochs.log"
+    script = tmp_path / "fake_peer.py"
+    script.write_text(FAKE_PEER.format(workloads=str(BENCH / "workloads"), log=str(log),
+                                       failing=failing))
+    for peer in ("cornu", "torch"):
+        monkeypatch.setitem(run.PEERS, peer, dict(python=Path(sys.executable), script=script, env={}))
+    return log
+
+
+def test_peers_take_turns_epoch_by_epoch_in_an_order_that_reverses(tmp_path, monkeypatch):
+    log = fake_peers(tmp_path, monkeypatch)
+    results = run.run_in_turns(["cornu", "torch"], "mnist_mlp", driver_args(tmp_path, [], []))
+    assert results["cornu"]["value"] == 0.5 and results["torch"]["value"] == 0.5
+    lines = log.read_text().split("\n")[:-1]
+    starts, ends = lines[0::2], lines[1::2]
+    # one epoch at a time: each start is followed by the end of the same epoch
+    assert [line.replace("start", "end") for line in starts] == ends
+    assert [line.rsplit(" ", 1)[0] for line in starts] == [
+        "cornu 0", "torch 0", "torch 1", "cornu 1", "cornu 2", "torch 2"]
+
+
+def test_a_peer_that_fails_in_its_turn_leaves_the_others_running(tmp_path, monkeypatch):
+    log = fake_peers(tmp_path, monkeypatch, failing="torch")
+    results = run.run_in_turns(["cornu", "torch"], "mnist_mlp", driver_args(tmp_path, [], []))
+    assert results["cornu"]["value"] == 0.5
+    assert results["torch"] == {"error": "exit 1: boom"}
+    assert log.read_text().count("cornu") == 6 and log.read_text().count("torch") == 2
+
+
+def test_per_epoch_rows_run_by_turns_unless_asked_and_whole_fits_never(tmp_path, monkeypatch):
+    log = fake_peers(tmp_path, monkeypatch)
+    args = driver_args(tmp_path, ["cornu", "torch"], ["mnist_mlp"])
+    assert run.by_turns("mnist_mlp", args) and not run.by_turns("mlp981", args)
+    assert not run.by_turns("mnist_busy", args) and not run.by_turns("predict1", args)
+    assert not run.by_turns("mnist_mlp", driver_args(tmp_path, [], [], one_at_a_time=True))
+    runs, missing = run.collect(args)
+    assert missing == [] and [result["value"] for result in runs["torch"]["mnist_mlp"]] == [0.5]
+    assert "cornu 0 start\ntorch 0 start" not in log.read_text()  # never both at once

@@ -14,7 +14,7 @@ import sys
 import time
 
 from harness import (WORKLOADS, base_of, epochs_for, parse_args, run_guarded, steady_epoch_seconds,
-                     time_calls)
+                     time_calls, wait_for_turn)
 
 
 def dense_stack(torch, sizes):
@@ -74,6 +74,7 @@ def train(torch, model, optimizer, task, x, y, batch_size, epochs, validation_sp
         rows = split
     history, seconds = [], []
     for _ in range(epochs):
+        wait_for_turn()
         started = time.perf_counter()
         model.train()
         order = torch.randperm(rows)

@@ -19,6 +19,10 @@ import time
 import traceback
 
 RESULT_PREFIX = "BENCH-RESULT "
+# Printed before each epoch of a run by turns (see `wait_for_turn`).
+TURN_LINE = "BENCH-TURN"
+# Set to "1" by the driver when the peers take turns epoch by epoch.
+TURNS_VARIABLE = "BENCH_TURNS"
 
 SEED = 1234
 
@@ -138,6 +142,24 @@ def time_calls(call, warmup_calls, min_calls, max_calls, budget_s):
         call()
         samples.append(time.perf_counter() - t0)
     return samples
+
+
+def wait_for_turn():
+    """Before an epoch of a run by turns: say so to the driver, then wait until it says go.
+
+    The driver runs every peer's process at once and lets one train at a time, epoch by epoch,
+    alternating, so that the VM's drift over minutes falls on all peers alike. Outside such a
+    run (``BENCH_TURNS`` unset) it returns at once.
+
+    Example:
+        >>> wait_for_turn()  # no driver: returns at once
+    """
+    if os.environ.get(TURNS_VARIABLE) != "1":
+        return
+    sys.stdout.write(TURN_LINE + "\n")
+    sys.stdout.flush()
+    if not sys.stdin.readline():
+        sys.exit("the bench driver closed the turn pipe")
 
 
 def peak_rss_mb():

@@ -13,7 +13,7 @@ import sys
 import time
 
 from harness import (WORKLOADS, base_of, epochs_for, parse_args, run_guarded, steady_epoch_seconds,
-                     time_calls)
+                     time_calls, wait_for_turn)
 
 # framework -> (package that plays `keras`, environment it needs before import)
 FRAMEWORKS = {
@@ -75,7 +75,8 @@ def versions(keras, framework):
 
 
 def epoch_timer(keras):
-    """A callback that records the wall time of each epoch (on_epoch_begin to on_epoch_end)."""
+    """A callback that records the wall time of each epoch (on_epoch_begin to on_epoch_end);
+    in a run by turns each epoch first waits for its turn (`wait_for_turn`)."""
     base = keras.module("callbacks").Callback
 
     class EpochTimer(base):
@@ -84,6 +85,7 @@ def epoch_timer(keras):
             self.seconds = []
 
         def on_epoch_begin(self, epoch, logs=None):
+            wait_for_turn()
             self._started = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
