@@ -165,6 +165,10 @@ def test_zca_whitening_gives_identity_covariance():
     white = datagen.standardize(x.copy()).reshape(2000, 4)
     np.testing.assert_allclose(white.T @ white / 2000, np.eye(4), atol=1e-6)
     assert datagen.principal_components.shape == (4, 4)
+    assert datagen.zca_whitening_matrix is datagen.principal_components  # tf-keras's name
+    datagen.zca_whitening_matrix = np.eye(4)
+    np.testing.assert_array_equal(datagen.standardize(x[:1].copy()).ravel(),
+                                  (x[:1] - datagen.mean).ravel())
 
 
 def test_fit_with_augmentation_is_seeded():

@@ -421,6 +421,15 @@ class ImageDataGenerator:
         """
         return self.apply_transform(x, self.get_random_transform(x.shape, seed))
 
+    @property
+    def zca_whitening_matrix(self):
+        """tf-keras's name for ``principal_components``, the ZCA matrix ``fit`` computes."""
+        return self.principal_components
+
+    @zca_whitening_matrix.setter
+    def zca_whitening_matrix(self, matrix):
+        self.principal_components = matrix
+
     def fit(self, x, augment=False, rounds=1, seed=None):
         """Computes the statistics of ``featurewise_center``, ``featurewise_std_normalization``
         and ``zca_whitening`` from sample images (after ``rescale``, as keras-preprocessing
