@@ -117,12 +117,19 @@ def _drain(q):
         pass
 
 
-# A Sequence reaches forked workers through this module global (processes inherit it).
-_FORKED_SEQUENCE = [None]
+# In a forked worker process: the Sequence of the pool that forked it (set by the pool's
+# initializer, which a fork hands the Sequence without pickling). Each pool's processes have
+# their own, so enqueuers running at once (training and validation) never see each other's.
+_WORKER_SEQUENCE = [None]
+
+
+def _start_forked_worker(sequence):
+    _WORKER_SEQUENCE[0] = sequence
+    _seed_forked_worker()
 
 
 def _fetch_in_worker(index):
-    return _FORKED_SEQUENCE[0][index]
+    return _WORKER_SEQUENCE[0][index]
 
 
 def _seed_forked_worker(seed=None):
@@ -185,8 +192,9 @@ class OrderedEnqueuer(SequenceEnqueuer):
                     return
 
     def _one_pass_in_processes(self, workers):
-        _FORKED_SEQUENCE[0] = self.sequence  # before the fork: the workers see this pass's state
-        pool = _fork_context().Pool(workers, initializer=_seed_forked_worker)
+        # forked now, the workers see the Sequence as this pass leaves it (after on_epoch_end)
+        pool = _fork_context().Pool(workers, initializer=_start_forked_worker,
+                                    initargs=(self.sequence,))
         try:
             for index in self._order():
                 if not self._put(pool.apply_async(_fetch_in_worker, (index,))):

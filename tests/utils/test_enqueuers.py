@@ -44,6 +44,26 @@ def test_ordered_enqueuer_gives_the_batches_in_order_pass_after_pass(use_multipr
     assert taken == [0, 1, 2, 3, 100, 101, 102, 103]  # on_epoch_end ran between the passes
 
 
+def test_enqueuers_in_processes_at_once_each_fetch_from_their_own_sequence():
+    # training and validation Sequences in worker processes at the same time: each pass forks
+    # a pool, and each pool's workers must read their own enqueuer's Sequence
+    short, longer = Numbers(2), Numbers(5)
+    longer.passes = 10
+    first = OrderedEnqueuer(short, use_multiprocessing=True)
+    second = OrderedEnqueuer(longer, use_multiprocessing=True)
+    first.start(workers=2, max_queue_size=2)
+    second.start(workers=2, max_queue_size=2)
+    from_first, from_second = first.get(), second.get()
+    taken_first, taken_second = [], []
+    for _ in range(6):
+        taken_first.append(int(next(from_first)[0]))
+        taken_second.append(int(next(from_second)[0]))
+    first.stop()
+    second.stop()
+    assert taken_first == [0, 1, 100, 101, 200, 201]
+    assert taken_second == [1000, 1001, 1002, 1003, 1004, 1100]
+
+
 def test_ordered_enqueuer_shuffles_each_pass():
     enqueuer = OrderedEnqueuer(Numbers(6), shuffle=True)
     enqueuer.start(workers=1)

@@ -110,6 +110,23 @@ def test_a_sequence_in_worker_processes_trains_like_the_same_arrays():
     assert_same_training(history, trained.get_weights(), expected)
 
 
+def test_training_and_validation_sequences_in_worker_processes_at_once():
+    expected_model = model()
+    expected = expected_model.fit(X, Y, batch_size=8, epochs=3, shuffle=False, verbose=0,
+                                  validation_data=(X[:16], Y[:16]))
+    trained = model()
+
+    class TwoBatches(Batches):
+        def __len__(self):
+            return 2
+
+    history = trained.fit_generator(Batches(), epochs=3, shuffle=False, workers=2,
+                                    use_multiprocessing=True, validation_data=TwoBatches(),
+                                    validation_steps=2, verbose=0)
+    assert_same_training(history, trained.get_weights(),
+                         (expected.history, expected_model.get_weights()))
+
+
 def test_a_generator_in_a_worker_process_gives_its_batches():
     trained = model()
     history = trained.fit_generator(forever(), steps_per_epoch=3, epochs=2, workers=1,
