@@ -15,6 +15,7 @@ Example:
     torch.Size([2, 3])
 """
 import inspect
+import weakref
 
 import numpy as np
 import torch
@@ -29,6 +30,7 @@ from cornu.graph.keras_tensor import KerasTensor, dummy_value, is_symbolic
 from cornu.graph.call_context import current_context
 from cornu.graph.layer_call import NO_LOSSES, run_layer
 from cornu.graph.node import Node
+from cornu.graph.variable import LayerWeight
 from cornu.utils.generic_utils import to_list, unpack_singleton
 from cornu.utils.suggestions import suggestion
 
@@ -170,8 +172,8 @@ class Layer(torch.nn.Module):
         dtype = torch_dtype(dtype or self.dtype)
         initializer = initializers_module.get(initializer or "glorot_uniform")
         value = torch.as_tensor(initializer(shape, dtype=dtype), dtype=dtype)
-        param = torch.nn.Parameter(layout.store(value),
-                                   requires_grad=bool(trainable and self._trainable))
+        param = LayerWeight(layout.store(value),
+                            requires_grad=bool(trainable and self._trainable)).bind(self)
         attr = name
         while attr in self._parameters:
             attr = attr + "_"
@@ -182,6 +184,40 @@ class Layer(torch.nn.Module):
             "regularizer": regularizers_module.get(regularizer),
             "constraint": constraints_module.get(constraint)})
         return param
+
+    #: Whether the layers this one holds build their weights in its name scope (a Model's
+    #: layers keep their own names).
+    _scopes_sublayer_weights = True
+
+    def _sublayer_scope(self, sublayer, scope):
+        """The name scope of ``sublayer``'s weights when this layer's own is ``scope``: the same
+        scope, as Keras 2 built sublayers (an LSTM's cell) inside the layer's.
+
+        Args:
+            sublayer: one of this layer's sublayers.
+            scope: this layer's weight name scope, e.g. ``'lstm_1'``.
+        """
+        return scope
+
+    def _weight_scope(self):
+        """The name scope of this layer's own weights: its name, or the scope a layer holding it
+        gives it (see ``_sublayer_scope``)."""
+        holder = self._weight_holder() if getattr(self, "_weight_holder", None) else None
+        if holder is None or not holder._scopes_sublayer_weights:
+            return self.name
+        return holder._sublayer_scope(self, holder._weight_scope())
+
+    def _weight_name(self, param):
+        """Keras 2's name of one of this layer's own weights, e.g. ``'lstm_1/kernel:0'``.
+
+        Args:
+            param: a weight this layer made.
+        """
+        names = [info["name"] for info in self._weights_info]
+        index = next(i for i, info in enumerate(self._weights_info) if info["param"] is param)
+        name, repeats = names[index], names[:index].count(names[index])
+        suffix = f"_{repeats}" if repeats else ""  # as TensorFlow made a second 'kernel' unique
+        return f"{self._weight_scope()}/{name}{suffix}:0"
 
     def _sublayers(self):
         found, stack = [], list(self.children())
@@ -432,6 +468,8 @@ class Layer(torch.nn.Module):
 
     def __setattr__(self, name, value):
         super().__setattr__(name, value)
+        if isinstance(value, torch.nn.Module) and name != "_weight_holder":
+            _hold(self, value)
         if isinstance(value, torch.nn.Parameter):
             # torch keeps parameters out of __dict__ and finds them in __getattr__, a slow path
             # every ``self.kernel`` in ``call`` would take; a plain copy is found first.
@@ -530,3 +568,15 @@ class Layer(torch.nn.Module):
 
     def extra_repr(self):
         return f"name={self.name!r}"
+
+
+def _hold(holder, module):
+    """Records ``holder`` as the layer holding the Layers in ``module`` (itself, or inside a
+    container such as a ``ModuleList``), for their weights' names."""
+    stack = [module]
+    while stack:
+        found = stack.pop()
+        if isinstance(found, Layer):
+            object.__setattr__(found, "_weight_holder", weakref.ref(holder))
+        else:
+            stack.extend(found.children())

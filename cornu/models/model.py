@@ -34,6 +34,8 @@ class Model(Trainer, Layer):
     ``Trainer`` comes first in the bases so that Keras's ``compile`` wins over torch's.
     """
 
+    _scopes_sublayer_weights = False  # each layer names its weights itself (``dense_1/...``)
+
     def __init__(self, inputs=None, outputs=None, name=None, **kwargs):
         # Keras 1 spellings, still accepted by Keras 2
         inputs = kwargs.pop("input", inputs)

@@ -34,6 +34,11 @@ class SlotGroup:
 
     def __init__(self, params, slot_names, state_of, indices=None):
         self.params = list(params)
+        # what the update writes to: plain-tensor aliases of the parameters (same memory and
+        # version counter), which torch dispatches without the subclass check a layer's
+        # weight (``LayerWeight``) costs on every call
+        with torch.inference_mode(False):  # aliases made in an inference step stay usable
+            self._targets = [p.detach() for p in self.params]
         self.indices = indices
         self.sizes = [p.numel() for p in self.params]
         self._like = self.params[0]
@@ -138,7 +143,7 @@ class SlotGroup:
             flat: a flat tensor of this group (slot, grad or scratch).
             alpha: a Python number.
         """
-        torch._foreach_add_(self.params, self.views(flat), alpha=alpha)
+        torch._foreach_add_(self._targets, self.views(flat), alpha=alpha)
 
     def addcdiv_to_params(self, numerator, denominator, value):
         """Does ``param += value * num_part / den_part`` for every parameter.
@@ -148,5 +153,5 @@ class SlotGroup:
             denominator: a flat tensor of this group.
             value: a Python number.
         """
-        torch._foreach_addcdiv_(self.params, self.views(numerator), self.views(denominator),
+        torch._foreach_addcdiv_(self._targets, self.views(numerator), self.views(denominator),
                                 value=value)

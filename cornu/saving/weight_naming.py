@@ -62,15 +62,6 @@ class SavedWeight:
             self.param.copy_(tensor)
 
 
-def _scope(layer, sublayer, owner):
-    """The name prefix of a sublayer's weights: its own name only for a Bidirectional's
-    directions (Keras 2 built them in their own name scopes)."""
-    if sublayer is getattr(layer, "forward_layer", None) \
-            or sublayer is getattr(layer, "backward_layer", None):
-        return f"{owner}/{sublayer.name}"
-    return owner
-
-
 def _split(layer, owner):
     """``(trainable, non_trainable)`` lists of ``(owner name, weight record)`` in Keras order."""
     if is_model(layer):
@@ -80,7 +71,7 @@ def _split(layer, owner):
         own = layer._weights_info
         parts = [([(owner, i) for i in own if i["trainable"]],
                   [(owner, i) for i in own if not i["trainable"]])]
-        parts += [_split(sublayer, _scope(layer, sublayer, owner))
+        parts += [_split(sublayer, layer._sublayer_scope(sublayer, owner))
                   for sublayer in layer._sublayers()]
     trainable = [entry for part in parts for entry in part[0]]
     non_trainable = [entry for part in parts for entry in part[1]]

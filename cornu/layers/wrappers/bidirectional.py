@@ -231,6 +231,13 @@ class Bidirectional(Wrapper):
         self.backward_layer.reset_states()
 
     # ------------------------------------------------------------------ config
+    def _sublayer_scope(self, sublayer, scope):
+        """The directions' weights get their own scope under this layer's, as Keras 2 built
+        them: ``bidirectional_1/forward_lstm_1/kernel:0``."""
+        if sublayer is self.forward_layer or sublayer is self.backward_layer:
+            return f"{scope}/{sublayer.name}"
+        return scope
+
     def get_config(self):
         config = {**super().get_config(), "merge_mode": self.merge_mode}
         if self._backward_layer_config is not None:

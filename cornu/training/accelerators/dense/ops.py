@@ -86,11 +86,15 @@ class DenseOp:
     """
 
     def __init__(self, layer, act, trainable, keeps_output):
-        self.kernel, self.bias = layer.kernel, layer.bias
+        # plain-tensor aliases of the weights (same memory and version counter): torch checks a
+        # Parameter subclass (``LayerWeight``) for __torch_function__ on every call
+        with torch.inference_mode(False):
+            self.kernel = layer.kernel.detach()
+            self.bias = None if layer.bias is None else layer.bias.detach()
         self.kernel_t = self.kernel.t()
         self.activate, self.activation_backward = ACTIVATIONS[act]
-        self.grad_kernel = self.kernel.grad if trainable else None
-        self.grad_bias = None if self.bias is None or not trainable else self.bias.grad
+        self.grad_kernel = layer.kernel.grad if trainable else None
+        self.grad_bias = None if layer.bias is None or not trainable else layer.bias.grad
         self.min_onednn_rows = onednn_min_rows(self.kernel)
         self.max_numpy_rows = numpy_max_rows(self.kernel)
         #: batch sizes whose NumPy products need ``numpy_blas_one_thread``
