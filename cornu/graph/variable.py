@@ -38,6 +38,13 @@ class LayerWeight(torch.nn.Parameter):
         layer = self._owner() if self._owner is not None else None
         return None if layer is None else layer._weight_name(self)
 
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        layer = self._owner() if self._owner is not None else None
+        if layer is not None and id(layer) in memo:  # copied with its layer: the copy's weight
+            copied.bind(memo[id(layer)])
+        return copied
+
     def __repr__(self):
         dtype = str(self.dtype).replace("torch.", "")
         return f"<cornu.Variable '{self.name}' shape={tuple(self.shape)} dtype={dtype}>"

@@ -1,4 +1,6 @@
 """Weights answer to Keras 2's names (``layer.weights[0].name``), as the books print them."""
+import copy
+
 from cornu import backend as K
 from cornu import layers
 from cornu.models import Model, Sequential
@@ -59,3 +61,12 @@ def test_a_second_weight_of_the_same_name_gets_tensorflows_suffix():
     first = layer.add_weight("w", shape=(1,))
     second = layer.add_weight("w", shape=(2,))
     assert (first.name, second.name) == ("custom/w:0", "custom/w_1:0")
+
+
+def test_a_deep_copy_of_a_model_names_its_own_weights():
+    K.clear_session()
+    model = Sequential([layers.Dense(2, input_shape=(3,), name="first")])
+    copied = copy.deepcopy(model)
+    copied.layers[0].name = "second"
+    assert copied.weights[0].name == "second/kernel:0"
+    assert model.weights[0].name == "first/kernel:0"
