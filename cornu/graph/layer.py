@@ -188,6 +188,8 @@ class Layer(torch.nn.Module):
     #: Whether the layers this one holds build their weights in its name scope (a Model's
     #: layers keep their own names).
     _scopes_sublayer_weights = True
+    #: A weak reference to the layer holding this one, if any (set by ``_hold``).
+    _weight_holder = None
 
     def _sublayer_scope(self, sublayer, scope):
         """The name scope of ``sublayer``'s weights when this layer's own is ``scope``: the same
@@ -202,7 +204,7 @@ class Layer(torch.nn.Module):
     def _weight_scope(self):
         """The name scope of this layer's own weights: its name, or the scope a layer holding it
         gives it (see ``_sublayer_scope``)."""
-        holder = self._weight_holder() if getattr(self, "_weight_holder", None) else None
+        holder = self._weight_holder() if self._weight_holder is not None else None
         if holder is None or not holder._scopes_sublayer_weights:
             return self.name
         return holder._sublayer_scope(self, holder._weight_scope())
@@ -468,7 +470,7 @@ class Layer(torch.nn.Module):
 
     def __setattr__(self, name, value):
         super().__setattr__(name, value)
-        if isinstance(value, torch.nn.Module) and name != "_weight_holder":
+        if isinstance(value, torch.nn.Module):
             _hold(self, value)
         if isinstance(value, torch.nn.Parameter):
             # torch keeps parameters out of __dict__ and finds them in __getattr__, a slow path

@@ -33,14 +33,17 @@ class LayerWeight(torch.nn.Parameter):
         self._owner = weakref.ref(layer)
         return self
 
+    def _layer(self):
+        return self._owner() if self._owner is not None else None
+
     @property
     def name(self):
-        layer = self._owner() if self._owner is not None else None
+        layer = self._layer()
         return None if layer is None else layer._weight_name(self)
 
     def __deepcopy__(self, memo):
         copied = super().__deepcopy__(memo)
-        layer = self._owner() if self._owner is not None else None
+        layer = self._layer()
         if layer is not None and id(layer) in memo:  # copied with its layer: the copy's weight
             copied.bind(memo[id(layer)])
         return copied

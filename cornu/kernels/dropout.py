@@ -3,10 +3,11 @@
 A unit is kept where a uniform draw in [0, 1) is at least ``rate`` (TensorFlow's rule). torch's
 ``uniform_`` spends one 32-bit draw of its Mersenne Twister on each float, one element at a
 time, and at a CIFAR-10 convnet's sizes that is the slowest operation of a ``Dropout`` layer.
-When ``rate`` is a multiple of 2**-16 (0.5, 0.25, 0.125, 0.0625 ...), a 16-bit draw decides
-the unit exactly as a finer one would, and one 64-bit draw gives four of them: the draws take
-a third of the time, the whole mask about 60%. Other rates use ``uniform_``'s float draws, with their 2**-24 resolution, and so does
-a step that ``torch.compile`` traces (its functionalisation cannot view int64 draws as int16).
+When ``rate`` is a multiple of 2**-16 (0.5, 0.25, 0.125, 0.0625 ...), a 16-bit draw decides the
+unit exactly as a finer one would, and one 64-bit draw gives four of them: the draws take a
+third of the time, the whole mask about 60%. Other rates use ``uniform_``'s float draws, with
+their 2**-24 resolution, and so does a step that ``torch.compile`` traces (its
+functionalisation cannot view int64 draws as int16).
 
 Example:
     >>> set(dropout_mask(torch.ones(100), 0.5).unique().tolist()) <= {0.0, 2.0}
